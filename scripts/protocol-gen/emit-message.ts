@@ -285,9 +285,9 @@ export class MessageEmitter {
       }
       case 'array': {
         const elementField: FieldModel = { ...f, nullable: { min: 0, max: -1 } };
-        const element = this.writeStmt(elementField, t.element, s, 'false', 'x', 'e').replace(/;$/, '');
+        const element = this.writeStmt(elementField, t.element, s, 'false', 'x', writer);
         const items = this.mayBeNull(f) && nullableCond !== 'true' ? choose(nullableCond, value, nonNull(value)) : value;
-        return `${this.rt('writeArray')}(${writer}, ${flex}, ${items}, (e, x) => ${element});`;
+        return `{ const a = ${items}; if (${this.rt('writeArrayHeader')}(${writer}, ${flex}, a)) for (const x of a) ${element} }`;
       }
       case 'primitive': {
         const fixed = FIXED_WRITES[t.name];
@@ -334,16 +334,19 @@ export class MessageEmitter {
       body.push(`if (m.unknownTaggedFields === undefined) w.writeUVarint(0);`);
       body.push(`else ${this.rt('writeTaggedFields')}(w, [], m.unknownTaggedFields);`);
     } else {
-      body.push(`const known: ${this.rt('KnownTaggedField')}[] = [];`);
-      for (const f of tagged) {
+      // Decide first, so that the common case (nothing tagged to write) allocates nothing.
+      const pushes: string[] = [];
+      tagged.forEach((f, i) => {
         const cond = versionCondition(f.tagged, s.reachable);
         const nonDefault = `!(${this.isDefaultExpr(f, `m.${f.prop}`)})`;
-        const when = cond === 'true' ? nonDefault : `${cond} && ${nonDefault}`;
+        body.push(`const tag${i} = ${cond === 'true' ? nonDefault : `${cond} && ${nonDefault}`};`);
         const write = this.writeStmt(f, f.type, s, this.nullableCond(f, s), `m.${f.prop}`, 't').replace(/;$/, '');
-        body.push(`if (${when}) known.push({ tag: ${f.tag}, write: (t) => { ${write}; } });`);
-      }
-      body.push(`if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);`);
-      body.push(`else ${this.rt('writeTaggedFields')}(w, known, m.unknownTaggedFields);`);
+        pushes.push(`  if (tag${i}) known.push({ tag: ${f.tag}, write: (t) => { ${write}; } });`);
+      });
+      const none = tagged.map((_, i) => `!tag${i}`).join(' && ');
+      body.push(`if (${none} && m.unknownTaggedFields === undefined) {`, '  w.writeUVarint(0);', '} else {');
+      body.push(`  const known: ${this.rt('KnownTaggedField')}[] = [];`, ...pushes);
+      body.push(`  ${this.rt('writeTaggedFields')}(w, known, m.unknownTaggedFields);`, '}');
     }
     if (flexCond === 'true') return body.map((l) => `  ${l}`);
     return [`  if (${flexCond === 'false' ? 'false' : 'flexible'}) {`, ...body.map((l) => `    ${l}`), '  }'];

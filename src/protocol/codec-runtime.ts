@@ -30,15 +30,16 @@ export function readArray<T>(r: Reader, flexible: boolean, readElement: (r: Read
   return out;
 }
 
-export function writeArray<T>(w: Writer, flexible: boolean, items: T[] | null, writeElement: (w: Writer, item: T) => void): void {
+/** Writes an array's length (or null); true when the elements should follow. */
+export function writeArrayHeader<T>(w: Writer, flexible: boolean, items: T[] | null): items is T[] {
   if (items === null) {
     if (flexible) w.writeUVarint(0);
     else w.writeInt32(-1);
-    return;
+    return false;
   }
   if (flexible) w.writeCompactArrayLength(items.length);
   else w.writeArrayLength(items.length);
-  for (const item of items) writeElement(w, item);
+  return true;
 }
 
 export function readNonNull<T>(r: Reader, value: T | null, field: string): T {

@@ -46,6 +46,15 @@ export class Writer {
     this.segmentStart = this.pos;
   }
 
+  /** Big-endian 32 bits by direct byte stores: much cheaper than Buffer#writeInt32BE's checks. */
+  private put32(v: number, at: number): void {
+    const b = this.slab;
+    b[at] = v >>> 24;
+    b[at + 1] = v >>> 16;
+    b[at + 2] = v >>> 8;
+    b[at + 3] = v;
+  }
+
   writeInt8(v: number): this {
     this.ensure(1);
     this.slab.writeInt8(v, this.pos);
@@ -67,7 +76,9 @@ export class Writer {
 
   writeInt16(v: number): this {
     this.ensure(2);
-    this.slab.writeInt16BE(v, this.pos);
+    const b = this.slab;
+    b[this.pos] = v >>> 8;
+    b[this.pos + 1] = v;
     this.pos += 2;
     this.writtenTotal += 2;
     return this;
@@ -83,7 +94,7 @@ export class Writer {
 
   writeInt32(v: number): this {
     this.ensure(4);
-    this.slab.writeInt32BE(v, this.pos);
+    this.put32(v, this.pos);
     this.pos += 4;
     this.writtenTotal += 4;
     return this;
@@ -102,8 +113,8 @@ export class Writer {
     if (!Number.isSafeInteger(v)) throw new RangeError(`int64 value ${v} is not a safe integer`);
     this.ensure(8);
     const hi = Math.floor(v / TWO_POW_32);
-    this.slab.writeInt32BE(hi, this.pos);
-    this.slab.writeUInt32BE(v - hi * TWO_POW_32, this.pos + 4);
+    this.put32(hi, this.pos);
+    this.put32(v - hi * TWO_POW_32, this.pos + 4);
     this.pos += 8;
     this.writtenTotal += 8;
     return this;

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AddPartitionsToTxnRequest {
   /** List of transactions to add partitions to. Versions 4+. */
@@ -52,7 +52,7 @@ export function decodeAddPartitionsToTxnRequest(r: Reader, version: number): Add
 export function encodeAddPartitionsToTxnRequest(w: Writer, version: number, m: AddPartitionsToTxnRequest): void {
   const flexible = version >= 3;
   if (version >= 4) {
-    writeArray(w, flexible, m.transactions, (e, x) => encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(e, version, x));
+    { const a = m.transactions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w, version, x); }
   } else {
     if (!(m.transactions !== null && m.transactions.length === 0)) unsupportedField('Transactions', version);
   }
@@ -72,7 +72,7 @@ export function encodeAddPartitionsToTxnRequest(w: Writer, version: number, m: A
     if (!(m.v3AndBelowProducerEpoch === 0)) unsupportedField('V3AndBelowProducerEpoch', version);
   }
   if (version <= 3) {
-    writeArray(w, flexible, m.v3AndBelowTopics, (e, x) => encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(e, version, x));
+    { const a = m.v3AndBelowTopics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, version, x); }
   } else {
     if (!(m.v3AndBelowTopics !== null && m.v3AndBelowTopics.length === 0)) unsupportedField('V3AndBelowTopics', version);
   }
@@ -131,7 +131,7 @@ export function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: 
   w.writeInt64(m.producerId);
   w.writeInt16(m.producerEpoch);
   w.writeBool(m.verifyOnly);
-  writeArray(w, true, m.topics, (e, x) => encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -172,7 +172,7 @@ export function decodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(r: Reader
 export function encodeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w: Writer, version: number, m: AddPartitionsToTxnRequestAddPartitionsToTxnTopic): void {
   const flexible = version >= 3;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AddPartitionsToTxnResponse {
   /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -52,12 +52,12 @@ export function encodeAddPartitionsToTxnResponse(w: Writer, version: number, m: 
     w.writeInt16(m.errorCode);
   }
   if (version >= 4) {
-    writeArray(w, flexible, m.resultsByTransaction, (e, x) => encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(e, version, x));
+    { const a = m.resultsByTransaction; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w, version, x); }
   } else {
     if (!(m.resultsByTransaction !== null && m.resultsByTransaction.length === 0)) unsupportedField('ResultsByTransaction', version);
   }
   if (version <= 3) {
-    writeArray(w, flexible, m.resultsByTopicV3AndBelow, (e, x) => encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(e, version, x));
+    { const a = m.resultsByTopicV3AndBelow; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, version, x); }
   } else {
     if (!(m.resultsByTopicV3AndBelow !== null && m.resultsByTopicV3AndBelow.length === 0)) unsupportedField('ResultsByTopicV3AndBelow', version);
   }
@@ -101,7 +101,7 @@ export function decodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(r: Read
 
 export function encodeAddPartitionsToTxnResponseAddPartitionsToTxnResult(w: Writer, version: number, m: AddPartitionsToTxnResponseAddPartitionsToTxnResult): void {
   w.writeCompactString(m.transactionalId);
-  writeArray(w, true, m.topicResults, (e, x) => encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(e, version, x));
+  { const a = m.topicResults; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -142,7 +142,7 @@ export function decodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(r:
 export function encodeAddPartitionsToTxnResponseAddPartitionsToTxnTopicResult(w: Writer, version: number, m: AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult): void {
   const flexible = version >= 3;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.resultsByPartition, (e, x) => encodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(e, version, x));
+  { const a = m.resultsByPartition; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

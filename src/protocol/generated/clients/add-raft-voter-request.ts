@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AddRaftVoterRequest {
   /** Versions 0+. */
@@ -53,7 +53,7 @@ export function encodeAddRaftVoterRequest(w: Writer, version: number, m: AddRaft
   w.writeInt32(m.timeoutMs);
   w.writeInt32(m.voterId);
   w.writeUuid(m.voterDirectoryId);
-  writeArray(w, true, m.listeners, (e, x) => encodeAddRaftVoterRequestListener(e, version, x));
+  { const a = m.listeners; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAddRaftVoterRequestListener(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterClientQuotasRequest {
   /** The quota configuration entries to alter. Versions 0+. */
@@ -39,7 +39,7 @@ export function decodeAlterClientQuotasRequest(r: Reader, version: number): Alte
 
 export function encodeAlterClientQuotasRequest(w: Writer, version: number, m: AlterClientQuotasRequest): void {
   const flexible = version >= 1;
-  writeArray(w, flexible, m.entries, (e, x) => encodeAlterClientQuotasRequestEntryData(e, version, x));
+  { const a = m.entries; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterClientQuotasRequestEntryData(w, version, x); }
   w.writeBool(m.validateOnly);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -82,8 +82,8 @@ export function decodeAlterClientQuotasRequestEntryData(r: Reader, version: numb
 
 export function encodeAlterClientQuotasRequestEntryData(w: Writer, version: number, m: AlterClientQuotasRequestEntryData): void {
   const flexible = version >= 1;
-  writeArray(w, flexible, m.entity, (e, x) => encodeAlterClientQuotasRequestEntityData(e, version, x));
-  writeArray(w, flexible, m.ops, (e, x) => encodeAlterClientQuotasRequestOpData(e, version, x));
+  { const a = m.entity; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterClientQuotasRequestEntityData(w, version, x); }
+  { const a = m.ops; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterClientQuotasRequestOpData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterClientQuotasResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeAlterClientQuotasResponse(r: Reader, version: number): Alt
 export function encodeAlterClientQuotasResponse(w: Writer, version: number, m: AlterClientQuotasResponse): void {
   const flexible = version >= 1;
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, flexible, m.entries, (e, x) => encodeAlterClientQuotasResponseEntryData(e, version, x));
+  { const a = m.entries; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterClientQuotasResponseEntryData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -88,7 +88,7 @@ export function encodeAlterClientQuotasResponseEntryData(w: Writer, version: num
   const flexible = version >= 1;
   w.writeInt16(m.errorCode);
   (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
-  writeArray(w, flexible, m.entity, (e, x) => encodeAlterClientQuotasResponseEntityData(e, version, x));
+  { const a = m.entity; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterClientQuotasResponseEntityData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

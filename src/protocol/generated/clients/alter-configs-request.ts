@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterConfigsRequest {
   /** The updates for each resource. Versions 0+. */
@@ -39,7 +39,7 @@ export function decodeAlterConfigsRequest(r: Reader, version: number): AlterConf
 
 export function encodeAlterConfigsRequest(w: Writer, version: number, m: AlterConfigsRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.resources, (e, x) => encodeAlterConfigsRequestAlterConfigsResource(e, version, x));
+  { const a = m.resources; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterConfigsRequestAlterConfigsResource(w, version, x); }
   w.writeBool(m.validateOnly);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -88,7 +88,7 @@ export function encodeAlterConfigsRequestAlterConfigsResource(w: Writer, version
   const flexible = version >= 2;
   w.writeInt8(m.resourceType);
   (flexible ? w.writeCompactString(m.resourceName) : w.writeString(m.resourceName));
-  writeArray(w, flexible, m.configs, (e, x) => encodeAlterConfigsRequestAlterableConfig(e, version, x));
+  { const a = m.configs; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterConfigsRequestAlterableConfig(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterPartitionReassignmentsRequest {
   /** The time in ms to wait for the request to complete. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeAlterPartitionReassignmentsRequest(r: Reader, version: num
 
 export function encodeAlterPartitionReassignmentsRequest(w: Writer, version: number, m: AlterPartitionReassignmentsRequest): void {
   w.writeInt32(m.timeoutMs);
-  writeArray(w, true, m.topics, (e, x) => encodeAlterPartitionReassignmentsRequestReassignableTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionReassignmentsRequestReassignableTopic(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -77,7 +77,7 @@ export function decodeAlterPartitionReassignmentsRequestReassignableTopic(r: Rea
 
 export function encodeAlterPartitionReassignmentsRequestReassignableTopic(w: Writer, version: number, m: AlterPartitionReassignmentsRequestReassignableTopic): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitions, (e, x) => encodeAlterPartitionReassignmentsRequestReassignablePartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionReassignmentsRequestReassignablePartition(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -116,7 +116,7 @@ export function decodeAlterPartitionReassignmentsRequestReassignablePartition(r:
 
 export function encodeAlterPartitionReassignmentsRequestReassignablePartition(w: Writer, version: number, m: AlterPartitionReassignmentsRequestReassignablePartition): void {
   w.writeInt32(m.partitionIndex);
-  writeArray(w, true, m.replicas, (e, x) => e.writeInt32(x));
+  { const a = m.replicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterPartitionReassignmentsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -48,7 +48,7 @@ export function encodeAlterPartitionReassignmentsResponse(w: Writer, version: nu
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.errorMessage);
-  writeArray(w, true, m.responses, (e, x) => encodeAlterPartitionReassignmentsResponseReassignableTopicResponse(e, version, x));
+  { const a = m.responses; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionReassignmentsResponseReassignableTopicResponse(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -87,7 +87,7 @@ export function decodeAlterPartitionReassignmentsResponseReassignableTopicRespon
 
 export function encodeAlterPartitionReassignmentsResponseReassignableTopicResponse(w: Writer, version: number, m: AlterPartitionReassignmentsResponseReassignableTopicResponse): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitions, (e, x) => encodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionReassignmentsResponseReassignablePartitionResponse(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

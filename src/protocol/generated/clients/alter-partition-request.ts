@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterPartitionRequest {
   /** The ID of the requesting broker Versions 0+. */
@@ -43,7 +43,7 @@ export function decodeAlterPartitionRequest(r: Reader, version: number): AlterPa
 export function encodeAlterPartitionRequest(w: Writer, version: number, m: AlterPartitionRequest): void {
   w.writeInt32(m.brokerId);
   w.writeInt64(m.brokerEpoch);
-  writeArray(w, true, m.topics, (e, x) => encodeAlterPartitionRequestTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionRequestTopicData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -91,7 +91,7 @@ export function encodeAlterPartitionRequestTopicData(w: Writer, version: number,
   if (version >= 2) {
     w.writeUuid(m.topicId);
   }
-  writeArray(w, true, m.partitions, (e, x) => encodeAlterPartitionRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -148,12 +148,12 @@ export function encodeAlterPartitionRequestPartitionData(w: Writer, version: num
   w.writeInt32(m.partitionIndex);
   w.writeInt32(m.leaderEpoch);
   if (version <= 2) {
-    writeArray(w, true, m.newIsr, (e, x) => e.writeInt32(x));
+    { const a = m.newIsr; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   } else {
     if (!(m.newIsr !== null && m.newIsr.length === 0)) unsupportedField('NewIsr', version);
   }
   if (version >= 3) {
-    writeArray(w, true, m.newIsrWithEpochs, (e, x) => encodeAlterPartitionRequestBrokerState(e, version, x));
+    { const a = m.newIsrWithEpochs; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionRequestBrokerState(w, version, x); }
   } else {
     if (!(m.newIsrWithEpochs !== null && m.newIsrWithEpochs.length === 0)) unsupportedField('NewIsrWithEpochs', version);
   }

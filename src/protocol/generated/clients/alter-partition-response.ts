@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterPartitionResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -43,7 +43,7 @@ export function decodeAlterPartitionResponse(r: Reader, version: number): AlterP
 export function encodeAlterPartitionResponse(w: Writer, version: number, m: AlterPartitionResponse): void {
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
-  writeArray(w, true, m.topics, (e, x) => encodeAlterPartitionResponseTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionResponseTopicData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -91,7 +91,7 @@ export function encodeAlterPartitionResponseTopicData(w: Writer, version: number
   if (version >= 2) {
     w.writeUuid(m.topicId);
   }
-  writeArray(w, true, m.partitions, (e, x) => encodeAlterPartitionResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterPartitionResponsePartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -153,7 +153,7 @@ export function encodeAlterPartitionResponsePartitionData(w: Writer, version: nu
   w.writeInt16(m.errorCode);
   w.writeInt32(m.leaderId);
   w.writeInt32(m.leaderEpoch);
-  writeArray(w, true, m.isr, (e, x) => e.writeInt32(x));
+  { const a = m.isr; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (version >= 1) {
     w.writeInt8(m.leaderRecoveryState);
   }

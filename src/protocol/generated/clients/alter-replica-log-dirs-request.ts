@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterReplicaLogDirsRequest {
   /** The alterations to make for each directory. Versions 0+. */
@@ -35,7 +35,7 @@ export function decodeAlterReplicaLogDirsRequest(r: Reader, version: number): Al
 
 export function encodeAlterReplicaLogDirsRequest(w: Writer, version: number, m: AlterReplicaLogDirsRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.dirs, (e, x) => encodeAlterReplicaLogDirsRequestAlterReplicaLogDir(e, version, x));
+  { const a = m.dirs; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterReplicaLogDirsRequestAlterReplicaLogDir(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -78,7 +78,7 @@ export function decodeAlterReplicaLogDirsRequestAlterReplicaLogDir(r: Reader, ve
 export function encodeAlterReplicaLogDirsRequestAlterReplicaLogDir(w: Writer, version: number, m: AlterReplicaLogDirsRequestAlterReplicaLogDir): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.path) : w.writeString(m.path));
-  writeArray(w, flexible, m.topics, (e, x) => encodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -121,7 +121,7 @@ export function decodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(r: Reade
 export function encodeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(w: Writer, version: number, m: AlterReplicaLogDirsRequestAlterReplicaLogDirTopic): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterReplicaLogDirsResponse {
   /** Duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeAlterReplicaLogDirsResponse(r: Reader, version: number): A
 export function encodeAlterReplicaLogDirsResponse(w: Writer, version: number, m: AlterReplicaLogDirsResponse): void {
   const flexible = version >= 2;
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, flexible, m.results, (e, x) => encodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -83,7 +83,7 @@ export function decodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(r
 export function encodeAlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult(w: Writer, version: number, m: AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.topicName) : w.writeString(m.topicName));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

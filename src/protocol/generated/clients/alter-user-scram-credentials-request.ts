@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterUserScramCredentialsRequest {
   /** The SCRAM credentials to remove. Versions 0+. */
@@ -37,8 +37,8 @@ export function decodeAlterUserScramCredentialsRequest(r: Reader, version: numbe
 }
 
 export function encodeAlterUserScramCredentialsRequest(w: Writer, version: number, m: AlterUserScramCredentialsRequest): void {
-  writeArray(w, true, m.deletions, (e, x) => encodeAlterUserScramCredentialsRequestScramCredentialDeletion(e, version, x));
-  writeArray(w, true, m.upsertions, (e, x) => encodeAlterUserScramCredentialsRequestScramCredentialUpsertion(e, version, x));
+  { const a = m.deletions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterUserScramCredentialsRequestScramCredentialDeletion(w, version, x); }
+  { const a = m.upsertions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterUserScramCredentialsRequestScramCredentialUpsertion(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AlterUserScramCredentialsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeAlterUserScramCredentialsResponse(r: Reader, version: numb
 
 export function encodeAlterUserScramCredentialsResponse(w: Writer, version: number, m: AlterUserScramCredentialsResponse): void {
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, true, m.results, (e, x) => encodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

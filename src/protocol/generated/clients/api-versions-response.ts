@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ApiVersionsResponse {
   /** The top-level error code. Versions 0+. */
@@ -70,18 +70,25 @@ export function decodeApiVersionsResponse(r: Reader, version: number): ApiVersio
 export function encodeApiVersionsResponse(w: Writer, version: number, m: ApiVersionsResponse): void {
   const flexible = version >= 3;
   w.writeInt16(m.errorCode);
-  writeArray(w, flexible, m.apiKeys, (e, x) => encodeApiVersionsResponseApiVersion(e, version, x));
+  { const a = m.apiKeys; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeApiVersionsResponseApiVersion(w, version, x); }
   if (version >= 1) {
     w.writeInt32(m.throttleTimeMs);
   }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 3 && !(m.supportedFeatures !== null && m.supportedFeatures.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, flexible, m.supportedFeatures, (e, x) => encodeApiVersionsResponseSupportedFeatureKey(e, version, x)); } });
-    if (version >= 3 && !(m.finalizedFeaturesEpoch === -1)) known.push({ tag: 1, write: (t) => { t.writeInt64(m.finalizedFeaturesEpoch); } });
-    if (version >= 3 && !(m.finalizedFeatures !== null && m.finalizedFeatures.length === 0)) known.push({ tag: 2, write: (t) => { writeArray(t, flexible, m.finalizedFeatures, (e, x) => encodeApiVersionsResponseFinalizedFeatureKey(e, version, x)); } });
-    if (version >= 3 && !(m.zkMigrationReady === false)) known.push({ tag: 3, write: (t) => { t.writeBool(m.zkMigrationReady); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 3 && !(m.supportedFeatures !== null && m.supportedFeatures.length === 0);
+    const tag1 = version >= 3 && !(m.finalizedFeaturesEpoch === -1);
+    const tag2 = version >= 3 && !(m.finalizedFeatures !== null && m.finalizedFeatures.length === 0);
+    const tag3 = version >= 3 && !(m.zkMigrationReady === false);
+    if (!tag0 && !tag1 && !tag2 && !tag3 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.supportedFeatures; if (writeArrayHeader(t, flexible, a)) for (const x of a) encodeApiVersionsResponseSupportedFeatureKey(t, version, x); }; } });
+      if (tag1) known.push({ tag: 1, write: (t) => { t.writeInt64(m.finalizedFeaturesEpoch); } });
+      if (tag2) known.push({ tag: 2, write: (t) => { { const a = m.finalizedFeatures; if (writeArrayHeader(t, flexible, a)) for (const x of a) encodeApiVersionsResponseFinalizedFeatureKey(t, version, x); }; } });
+      if (tag3) known.push({ tag: 3, write: (t) => { t.writeBool(m.zkMigrationReady); } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AssignReplicasToDirsRequest {
   /** The ID of the requesting broker Versions 0+. */
@@ -43,7 +43,7 @@ export function decodeAssignReplicasToDirsRequest(r: Reader, version: number): A
 export function encodeAssignReplicasToDirsRequest(w: Writer, version: number, m: AssignReplicasToDirsRequest): void {
   w.writeInt32(m.brokerId);
   w.writeInt64(m.brokerEpoch);
-  writeArray(w, true, m.directories, (e, x) => encodeAssignReplicasToDirsRequestDirectoryData(e, version, x));
+  { const a = m.directories; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAssignReplicasToDirsRequestDirectoryData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -82,7 +82,7 @@ export function decodeAssignReplicasToDirsRequestDirectoryData(r: Reader, versio
 
 export function encodeAssignReplicasToDirsRequestDirectoryData(w: Writer, version: number, m: AssignReplicasToDirsRequestDirectoryData): void {
   w.writeUuid(m.id);
-  writeArray(w, true, m.topics, (e, x) => encodeAssignReplicasToDirsRequestTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAssignReplicasToDirsRequestTopicData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -121,7 +121,7 @@ export function decodeAssignReplicasToDirsRequestTopicData(r: Reader, version: n
 
 export function encodeAssignReplicasToDirsRequestTopicData(w: Writer, version: number, m: AssignReplicasToDirsRequestTopicData): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeAssignReplicasToDirsRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAssignReplicasToDirsRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

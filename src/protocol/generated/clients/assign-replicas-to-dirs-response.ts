@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface AssignReplicasToDirsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -43,7 +43,7 @@ export function decodeAssignReplicasToDirsResponse(r: Reader, version: number): 
 export function encodeAssignReplicasToDirsResponse(w: Writer, version: number, m: AssignReplicasToDirsResponse): void {
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
-  writeArray(w, true, m.directories, (e, x) => encodeAssignReplicasToDirsResponseDirectoryData(e, version, x));
+  { const a = m.directories; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAssignReplicasToDirsResponseDirectoryData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -82,7 +82,7 @@ export function decodeAssignReplicasToDirsResponseDirectoryData(r: Reader, versi
 
 export function encodeAssignReplicasToDirsResponseDirectoryData(w: Writer, version: number, m: AssignReplicasToDirsResponseDirectoryData): void {
   w.writeUuid(m.id);
-  writeArray(w, true, m.topics, (e, x) => encodeAssignReplicasToDirsResponseTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAssignReplicasToDirsResponseTopicData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -121,7 +121,7 @@ export function decodeAssignReplicasToDirsResponseTopicData(r: Reader, version: 
 
 export function encodeAssignReplicasToDirsResponseTopicData(w: Writer, version: number, m: AssignReplicasToDirsResponseTopicData): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeAssignReplicasToDirsResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeAssignReplicasToDirsResponsePartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

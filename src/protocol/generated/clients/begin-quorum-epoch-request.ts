@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface BeginQuorumEpochRequest {
   /** Versions 0+. */
@@ -51,9 +51,9 @@ export function encodeBeginQuorumEpochRequest(w: Writer, version: number, m: Beg
   if (version >= 1) {
     w.writeInt32(m.voterId);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeBeginQuorumEpochRequestTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeBeginQuorumEpochRequestTopicData(w, version, x); }
   if (version >= 1) {
-    writeArray(w, flexible, m.leaderEndpoints, (e, x) => encodeBeginQuorumEpochRequestLeaderEndpoint(e, version, x));
+    { const a = m.leaderEndpoints; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeBeginQuorumEpochRequestLeaderEndpoint(w, version, x); }
   }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -97,7 +97,7 @@ export function decodeBeginQuorumEpochRequestTopicData(r: Reader, version: numbe
 export function encodeBeginQuorumEpochRequestTopicData(w: Writer, version: number, m: BeginQuorumEpochRequestTopicData): void {
   const flexible = version >= 1;
   (flexible ? w.writeCompactString(m.topicName) : w.writeString(m.topicName));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeBeginQuorumEpochRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeBeginQuorumEpochRequestPartitionData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

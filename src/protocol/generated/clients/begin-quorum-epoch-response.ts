@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface BeginQuorumEpochResponse {
   /** The top level error code. Versions 0+. */
@@ -48,12 +48,16 @@ export function decodeBeginQuorumEpochResponse(r: Reader, version: number): Begi
 export function encodeBeginQuorumEpochResponse(w: Writer, version: number, m: BeginQuorumEpochResponse): void {
   const flexible = version >= 1;
   w.writeInt16(m.errorCode);
-  writeArray(w, flexible, m.topics, (e, x) => encodeBeginQuorumEpochResponseTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeBeginQuorumEpochResponseTopicData(w, version, x); }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 1 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, flexible, m.nodeEndpoints, (e, x) => encodeBeginQuorumEpochResponseNodeEndpoint(e, version, x)); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 1 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0);
+    if (!tag0 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.nodeEndpoints; if (writeArrayHeader(t, flexible, a)) for (const x of a) encodeBeginQuorumEpochResponseNodeEndpoint(t, version, x); }; } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 
@@ -93,7 +97,7 @@ export function decodeBeginQuorumEpochResponseTopicData(r: Reader, version: numb
 export function encodeBeginQuorumEpochResponseTopicData(w: Writer, version: number, m: BeginQuorumEpochResponseTopicData): void {
   const flexible = version >= 1;
   (flexible ? w.writeCompactString(m.topicName) : w.writeString(m.topicName));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeBeginQuorumEpochResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeBeginQuorumEpochResponsePartitionData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

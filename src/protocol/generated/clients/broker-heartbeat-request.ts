@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface BrokerHeartbeatRequest {
   /** The broker ID. Versions 0+. */
@@ -62,8 +62,12 @@ export function encodeBrokerHeartbeatRequest(w: Writer, version: number, m: Brok
   w.writeInt64(m.currentMetadataOffset);
   w.writeBool(m.wantFence);
   w.writeBool(m.wantShutDown);
-  const known: KnownTaggedField[] = [];
-  if (version >= 1 && !(m.offlineLogDirs !== null && m.offlineLogDirs.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, true, m.offlineLogDirs, (e, x) => e.writeUuid(x)); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = version >= 1 && !(m.offlineLogDirs !== null && m.offlineLogDirs.length === 0);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.offlineLogDirs; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeUuid(x); }; } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface BrokerRegistrationRequest {
   /** The broker ID. Versions 0+. */
@@ -68,8 +68,8 @@ export function encodeBrokerRegistrationRequest(w: Writer, version: number, m: B
   w.writeInt32(m.brokerId);
   w.writeCompactString(m.clusterId);
   w.writeUuid(m.incarnationId);
-  writeArray(w, true, m.listeners, (e, x) => encodeBrokerRegistrationRequestListener(e, version, x));
-  writeArray(w, true, m.features, (e, x) => encodeBrokerRegistrationRequestFeature(e, version, x));
+  { const a = m.listeners; if (writeArrayHeader(w, true, a)) for (const x of a) encodeBrokerRegistrationRequestListener(w, version, x); }
+  { const a = m.features; if (writeArrayHeader(w, true, a)) for (const x of a) encodeBrokerRegistrationRequestFeature(w, version, x); }
   w.writeCompactNullableString(m.rack);
   if (version >= 1) {
     w.writeBool(m.isMigratingZkBroker);
@@ -77,7 +77,7 @@ export function encodeBrokerRegistrationRequest(w: Writer, version: number, m: B
     if (!(m.isMigratingZkBroker === false)) unsupportedField('IsMigratingZkBroker', version);
   }
   if (version >= 2) {
-    writeArray(w, true, m.logDirs, (e, x) => e.writeUuid(x));
+    { const a = m.logDirs; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeUuid(x); }
   }
   if (version >= 3) {
     w.writeInt64(m.previousBrokerEpoch);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ConsumerGroupDescribeRequest {
   /** The ids of the groups to describe Versions 0+. */
@@ -37,7 +37,7 @@ export function decodeConsumerGroupDescribeRequest(r: Reader, version: number): 
 }
 
 export function encodeConsumerGroupDescribeRequest(w: Writer, version: number, m: ConsumerGroupDescribeRequest): void {
-  writeArray(w, true, m.groupIds, (e, x) => e.writeCompactString(x));
+  { const a = m.groupIds; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   w.writeBool(m.includeAuthorizedOperations);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ConsumerGroupDescribeResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeConsumerGroupDescribeResponse(r: Reader, version: number):
 
 export function encodeConsumerGroupDescribeResponse(w: Writer, version: number, m: ConsumerGroupDescribeResponse): void {
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, true, m.groups, (e, x) => encodeConsumerGroupDescribeResponseDescribedGroup(e, version, x));
+  { const a = m.groups; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupDescribeResponseDescribedGroup(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -111,7 +111,7 @@ export function encodeConsumerGroupDescribeResponseDescribedGroup(w: Writer, ver
   w.writeInt32(m.groupEpoch);
   w.writeInt32(m.assignmentEpoch);
   w.writeCompactString(m.assignorName);
-  writeArray(w, true, m.members, (e, x) => encodeConsumerGroupDescribeResponseMember(e, version, x));
+  { const a = m.members; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupDescribeResponseMember(w, version, x); }
   w.writeInt32(m.authorizedOperations);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -192,7 +192,7 @@ export function encodeConsumerGroupDescribeResponseMember(w: Writer, version: nu
   w.writeInt32(m.memberEpoch);
   w.writeCompactString(m.clientId);
   w.writeCompactString(m.clientHost);
-  writeArray(w, true, m.subscribedTopicNames, (e, x) => e.writeCompactString(x));
+  { const a = m.subscribedTopicNames; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   w.writeCompactNullableString(m.subscribedTopicRegex);
   encodeConsumerGroupDescribeResponseAssignment(w, version, m.assignment);
   encodeConsumerGroupDescribeResponseAssignment(w, version, m.targetAssignment);
@@ -232,7 +232,7 @@ export function decodeConsumerGroupDescribeResponseAssignment(r: Reader, version
 }
 
 export function encodeConsumerGroupDescribeResponseAssignment(w: Writer, version: number, m: ConsumerGroupDescribeResponseAssignment): void {
-  writeArray(w, true, m.topicPartitions, (e, x) => encodeConsumerGroupDescribeResponseTopicPartitions(e, version, x));
+  { const a = m.topicPartitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupDescribeResponseTopicPartitions(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -276,7 +276,7 @@ export function decodeConsumerGroupDescribeResponseTopicPartitions(r: Reader, ve
 export function encodeConsumerGroupDescribeResponseTopicPartitions(w: Writer, version: number, m: ConsumerGroupDescribeResponseTopicPartitions): void {
   w.writeUuid(m.topicId);
   w.writeCompactString(m.topicName);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

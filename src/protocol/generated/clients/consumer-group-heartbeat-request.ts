@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ConsumerGroupHeartbeatRequest {
   /** The group identifier. Versions 0+. */
@@ -75,14 +75,14 @@ export function encodeConsumerGroupHeartbeatRequest(w: Writer, version: number, 
   w.writeCompactNullableString(m.instanceId);
   w.writeCompactNullableString(m.rackId);
   w.writeInt32(m.rebalanceTimeoutMs);
-  writeArray(w, true, m.subscribedTopicNames, (e, x) => e.writeCompactString(requireNonNull(x, 'SubscribedTopicNames', version)));
+  { const a = m.subscribedTopicNames; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(requireNonNull(x, 'SubscribedTopicNames', version)); }
   if (version >= 1) {
     w.writeCompactNullableString(m.subscribedTopicRegex);
   } else {
     if (!(m.subscribedTopicRegex === null)) unsupportedField('SubscribedTopicRegex', version);
   }
   w.writeCompactNullableString(m.serverAssignor);
-  writeArray(w, true, m.topicPartitions, (e, x) => encodeConsumerGroupHeartbeatRequestTopicPartitions(e, version, requireNonNull(x, 'TopicPartitions', version)));
+  { const a = m.topicPartitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupHeartbeatRequestTopicPartitions(w, version, requireNonNull(x, 'TopicPartitions', version)); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -121,7 +121,7 @@ export function decodeConsumerGroupHeartbeatRequestTopicPartitions(r: Reader, ve
 
 export function encodeConsumerGroupHeartbeatRequestTopicPartitions(w: Writer, version: number, m: ConsumerGroupHeartbeatRequestTopicPartitions): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { readArray, readNonNull, unsupportedField, writeArray } from '../../codec-runtime.js';
+import { readArray, readNonNull, unsupportedField, writeArrayHeader } from '../../codec-runtime.js';
 
 export interface ConsumerProtocolAssignment {
   /** Versions 0+. */
@@ -25,7 +25,7 @@ export function decodeConsumerProtocolAssignment(r: Reader, version: number): Co
 }
 
 export function encodeConsumerProtocolAssignment(w: Writer, version: number, m: ConsumerProtocolAssignment): void {
-  writeArray(w, false, m.assignedPartitions, (e, x) => encodeConsumerProtocolAssignmentTopicPartition(e, version, x));
+  { const a = m.assignedPartitions; if (writeArrayHeader(w, false, a)) for (const x of a) encodeConsumerProtocolAssignmentTopicPartition(w, version, x); }
   w.writeNullableBytes(m.userData);
 }
 
@@ -51,5 +51,5 @@ export function decodeConsumerProtocolAssignmentTopicPartition(r: Reader, versio
 
 export function encodeConsumerProtocolAssignmentTopicPartition(w: Writer, version: number, m: ConsumerProtocolAssignmentTopicPartition): void {
   w.writeString(m.topic);
-  writeArray(w, false, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, false, a)) for (const x of a) w.writeInt32(x); }
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { readArray, readNonNull, unsupportedField, writeArray } from '../../codec-runtime.js';
+import { readArray, readNonNull, unsupportedField, writeArrayHeader } from '../../codec-runtime.js';
 
 export interface ConsumerProtocolSubscription {
   /** Versions 0+. */
@@ -37,10 +37,10 @@ export function decodeConsumerProtocolSubscription(r: Reader, version: number): 
 }
 
 export function encodeConsumerProtocolSubscription(w: Writer, version: number, m: ConsumerProtocolSubscription): void {
-  writeArray(w, false, m.topics, (e, x) => e.writeString(x));
+  { const a = m.topics; if (writeArrayHeader(w, false, a)) for (const x of a) w.writeString(x); }
   w.writeNullableBytes(m.userData);
   if (version >= 1) {
-    writeArray(w, false, m.ownedPartitions, (e, x) => encodeConsumerProtocolSubscriptionTopicPartition(e, version, x));
+    { const a = m.ownedPartitions; if (writeArrayHeader(w, false, a)) for (const x of a) encodeConsumerProtocolSubscriptionTopicPartition(w, version, x); }
   }
   if (version >= 2) {
     w.writeInt32(m.generationId);
@@ -72,5 +72,5 @@ export function decodeConsumerProtocolSubscriptionTopicPartition(r: Reader, vers
 
 export function encodeConsumerProtocolSubscriptionTopicPartition(w: Writer, version: number, m: ConsumerProtocolSubscriptionTopicPartition): void {
   w.writeString(m.topic);
-  writeArray(w, false, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, false, a)) for (const x of a) w.writeInt32(x); }
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ControlledShutdownResponse {
   /** The top-level error code. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeControlledShutdownResponse(r: Reader, version: number): Co
 export function encodeControlledShutdownResponse(w: Writer, version: number, m: ControlledShutdownResponse): void {
   const flexible = version >= 3;
   w.writeInt16(m.errorCode);
-  writeArray(w, flexible, m.remainingPartitions, (e, x) => encodeControlledShutdownResponseRemainingPartition(e, version, x));
+  { const a = m.remainingPartitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeControlledShutdownResponseRemainingPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

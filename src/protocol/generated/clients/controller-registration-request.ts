@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ControllerRegistrationRequest {
   /** The ID of the controller to register. Versions 0+. */
@@ -52,8 +52,8 @@ export function encodeControllerRegistrationRequest(w: Writer, version: number, 
   w.writeInt32(m.controllerId);
   w.writeUuid(m.incarnationId);
   w.writeBool(m.zkMigrationReady);
-  writeArray(w, true, m.listeners, (e, x) => encodeControllerRegistrationRequestListener(e, version, x));
-  writeArray(w, true, m.features, (e, x) => encodeControllerRegistrationRequestFeature(e, version, x));
+  { const a = m.listeners; if (writeArrayHeader(w, true, a)) for (const x of a) encodeControllerRegistrationRequestListener(w, version, x); }
+  { const a = m.features; if (writeArrayHeader(w, true, a)) for (const x of a) encodeControllerRegistrationRequestFeature(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface CreateAclsRequest {
   /** The ACLs that we want to create. Versions 0+. */
@@ -35,7 +35,7 @@ export function decodeCreateAclsRequest(r: Reader, version: number): CreateAclsR
 
 export function encodeCreateAclsRequest(w: Writer, version: number, m: CreateAclsRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.creations, (e, x) => encodeCreateAclsRequestAclCreation(e, version, x));
+  { const a = m.creations; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreateAclsRequestAclCreation(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface CreateAclsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeCreateAclsResponse(r: Reader, version: number): CreateAcls
 export function encodeCreateAclsResponse(w: Writer, version: number, m: CreateAclsResponse): void {
   const flexible = version >= 2;
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, flexible, m.results, (e, x) => encodeCreateAclsResponseAclCreationResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreateAclsResponseAclCreationResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

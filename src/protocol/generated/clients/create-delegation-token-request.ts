@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface CreateDelegationTokenRequest {
   /** The principal type of the owner of the token. If it's null it defaults to the token request principal. Versions 3+. */
@@ -57,7 +57,7 @@ export function encodeCreateDelegationTokenRequest(w: Writer, version: number, m
   } else {
     if (!(m.ownerPrincipalName === "")) unsupportedField('OwnerPrincipalName', version);
   }
-  writeArray(w, flexible, m.renewers, (e, x) => encodeCreateDelegationTokenRequestCreatableRenewers(e, version, x));
+  { const a = m.renewers; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreateDelegationTokenRequestCreatableRenewers(w, version, x); }
   w.writeInt64(m.maxLifetimeMs);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);

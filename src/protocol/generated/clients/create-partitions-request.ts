@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface CreatePartitionsRequest {
   /** Each topic that we want to create new partitions inside. Versions 0+. */
@@ -43,7 +43,7 @@ export function decodeCreatePartitionsRequest(r: Reader, version: number): Creat
 
 export function encodeCreatePartitionsRequest(w: Writer, version: number, m: CreatePartitionsRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.topics, (e, x) => encodeCreatePartitionsRequestCreatePartitionsTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreatePartitionsRequestCreatePartitionsTopic(w, version, x); }
   w.writeInt32(m.timeoutMs);
   w.writeBool(m.validateOnly);
   if (flexible) {
@@ -93,7 +93,7 @@ export function encodeCreatePartitionsRequestCreatePartitionsTopic(w: Writer, ve
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   w.writeInt32(m.count);
-  writeArray(w, flexible, m.assignments, (e, x) => encodeCreatePartitionsRequestCreatePartitionsAssignment(e, version, x));
+  { const a = m.assignments; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreatePartitionsRequestCreatePartitionsAssignment(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -131,7 +131,7 @@ export function decodeCreatePartitionsRequestCreatePartitionsAssignment(r: Reade
 
 export function encodeCreatePartitionsRequestCreatePartitionsAssignment(w: Writer, version: number, m: CreatePartitionsRequestCreatePartitionsAssignment): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.brokerIds, (e, x) => e.writeInt32(x));
+  { const a = m.brokerIds; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface CreatePartitionsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeCreatePartitionsResponse(r: Reader, version: number): Crea
 export function encodeCreatePartitionsResponse(w: Writer, version: number, m: CreatePartitionsResponse): void {
   const flexible = version >= 2;
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, flexible, m.results, (e, x) => encodeCreatePartitionsResponseCreatePartitionsTopicResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreatePartitionsResponseCreatePartitionsTopicResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface CreateTopicsRequest {
   /** The topics to create. Versions 0+. */
@@ -43,7 +43,7 @@ export function decodeCreateTopicsRequest(r: Reader, version: number): CreateTop
 
 export function encodeCreateTopicsRequest(w: Writer, version: number, m: CreateTopicsRequest): void {
   const flexible = version >= 5;
-  writeArray(w, flexible, m.topics, (e, x) => encodeCreateTopicsRequestCreatableTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreateTopicsRequestCreatableTopic(w, version, x); }
   w.writeInt32(m.timeoutMs);
   if (version >= 1) {
     w.writeBool(m.validateOnly);
@@ -106,8 +106,8 @@ export function encodeCreateTopicsRequestCreatableTopic(w: Writer, version: numb
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   w.writeInt32(m.numPartitions);
   w.writeInt16(m.replicationFactor);
-  writeArray(w, flexible, m.assignments, (e, x) => encodeCreateTopicsRequestCreatableReplicaAssignment(e, version, x));
-  writeArray(w, flexible, m.configs, (e, x) => encodeCreateTopicsRequestCreatableTopicConfig(e, version, x));
+  { const a = m.assignments; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreateTopicsRequestCreatableReplicaAssignment(w, version, x); }
+  { const a = m.configs; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreateTopicsRequestCreatableTopicConfig(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -150,7 +150,7 @@ export function decodeCreateTopicsRequestCreatableReplicaAssignment(r: Reader, v
 export function encodeCreateTopicsRequestCreatableReplicaAssignment(w: Writer, version: number, m: CreateTopicsRequestCreatableReplicaAssignment): void {
   const flexible = version >= 5;
   w.writeInt32(m.partitionIndex);
-  writeArray(w, flexible, m.brokerIds, (e, x) => e.writeInt32(x));
+  { const a = m.brokerIds; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

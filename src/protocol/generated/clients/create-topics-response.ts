@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface CreateTopicsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 2+. */
@@ -42,7 +42,7 @@ export function encodeCreateTopicsResponse(w: Writer, version: number, m: Create
   if (version >= 2) {
     w.writeInt32(m.throttleTimeMs);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeCreateTopicsResponseCreatableTopicResult(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreateTopicsResponseCreatableTopicResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -127,13 +127,17 @@ export function encodeCreateTopicsResponseCreatableTopicResult(w: Writer, versio
     w.writeInt16(m.replicationFactor);
   }
   if (version >= 5) {
-    writeArray(w, flexible, m.configs, (e, x) => encodeCreateTopicsResponseCreatableTopicConfigs(e, version, x));
+    { const a = m.configs; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeCreateTopicsResponseCreatableTopicConfigs(w, version, x); }
   }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 5 && !(m.topicConfigErrorCode === 0)) known.push({ tag: 0, write: (t) => { t.writeInt16(m.topicConfigErrorCode); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 5 && !(m.topicConfigErrorCode === 0);
+    if (!tag0 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { t.writeInt16(m.topicConfigErrorCode); } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteAclsRequest {
   /** The filters to use when deleting ACLs. Versions 0+. */
@@ -35,7 +35,7 @@ export function decodeDeleteAclsRequest(r: Reader, version: number): DeleteAclsR
 
 export function encodeDeleteAclsRequest(w: Writer, version: number, m: DeleteAclsRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.filters, (e, x) => encodeDeleteAclsRequestDeleteAclsFilter(e, version, x));
+  { const a = m.filters; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteAclsRequestDeleteAclsFilter(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

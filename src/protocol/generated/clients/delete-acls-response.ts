@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteAclsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeDeleteAclsResponse(r: Reader, version: number): DeleteAcls
 export function encodeDeleteAclsResponse(w: Writer, version: number, m: DeleteAclsResponse): void {
   const flexible = version >= 2;
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, flexible, m.filterResults, (e, x) => encodeDeleteAclsResponseDeleteAclsFilterResult(e, version, x));
+  { const a = m.filterResults; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteAclsResponseDeleteAclsFilterResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -88,7 +88,7 @@ export function encodeDeleteAclsResponseDeleteAclsFilterResult(w: Writer, versio
   const flexible = version >= 2;
   w.writeInt16(m.errorCode);
   (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
-  writeArray(w, flexible, m.matchingAcls, (e, x) => encodeDeleteAclsResponseDeleteAclsMatchingAcl(e, version, x));
+  { const a = m.matchingAcls; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteAclsResponseDeleteAclsMatchingAcl(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteGroupsRequest {
   /** The group names to delete. Versions 0+. */
@@ -35,7 +35,7 @@ export function decodeDeleteGroupsRequest(r: Reader, version: number): DeleteGro
 
 export function encodeDeleteGroupsRequest(w: Writer, version: number, m: DeleteGroupsRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.groupsNames, (e, x) => (flexible ? e.writeCompactString(x) : e.writeString(x)));
+  { const a = m.groupsNames; if (writeArrayHeader(w, flexible, a)) for (const x of a) (flexible ? w.writeCompactString(x) : w.writeString(x)); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteRecordsRequest {
   /** Each topic that we want to delete records from. Versions 0+. */
@@ -39,7 +39,7 @@ export function decodeDeleteRecordsRequest(r: Reader, version: number): DeleteRe
 
 export function encodeDeleteRecordsRequest(w: Writer, version: number, m: DeleteRecordsRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.topics, (e, x) => encodeDeleteRecordsRequestDeleteRecordsTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteRecordsRequestDeleteRecordsTopic(w, version, x); }
   w.writeInt32(m.timeoutMs);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -83,7 +83,7 @@ export function decodeDeleteRecordsRequestDeleteRecordsTopic(r: Reader, version:
 export function encodeDeleteRecordsRequestDeleteRecordsTopic(w: Writer, version: number, m: DeleteRecordsRequestDeleteRecordsTopic): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeDeleteRecordsRequestDeleteRecordsPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteRecordsRequestDeleteRecordsPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

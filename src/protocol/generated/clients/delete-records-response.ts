@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteRecordsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeDeleteRecordsResponse(r: Reader, version: number): DeleteR
 export function encodeDeleteRecordsResponse(w: Writer, version: number, m: DeleteRecordsResponse): void {
   const flexible = version >= 2;
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, flexible, m.topics, (e, x) => encodeDeleteRecordsResponseDeleteRecordsTopicResult(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteRecordsResponseDeleteRecordsTopicResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -83,7 +83,7 @@ export function decodeDeleteRecordsResponseDeleteRecordsTopicResult(r: Reader, v
 export function encodeDeleteRecordsResponseDeleteRecordsTopicResult(w: Writer, version: number, m: DeleteRecordsResponseDeleteRecordsTopicResult): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeDeleteRecordsResponseDeleteRecordsPartitionResult(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteRecordsResponseDeleteRecordsPartitionResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

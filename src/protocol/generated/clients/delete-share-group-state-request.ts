@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteShareGroupStateRequest {
   /** The group identifier. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeDeleteShareGroupStateRequest(r: Reader, version: number): 
 
 export function encodeDeleteShareGroupStateRequest(w: Writer, version: number, m: DeleteShareGroupStateRequest): void {
   w.writeCompactString(m.groupId);
-  writeArray(w, true, m.topics, (e, x) => encodeDeleteShareGroupStateRequestDeleteStateData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDeleteShareGroupStateRequestDeleteStateData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -77,7 +77,7 @@ export function decodeDeleteShareGroupStateRequestDeleteStateData(r: Reader, ver
 
 export function encodeDeleteShareGroupStateRequestDeleteStateData(w: Writer, version: number, m: DeleteShareGroupStateRequestDeleteStateData): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeDeleteShareGroupStateRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDeleteShareGroupStateRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

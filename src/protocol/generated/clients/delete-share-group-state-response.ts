@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteShareGroupStateResponse {
   /** The delete results Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeDeleteShareGroupStateResponse(r: Reader, version: number):
 }
 
 export function encodeDeleteShareGroupStateResponse(w: Writer, version: number, m: DeleteShareGroupStateResponse): void {
-  writeArray(w, true, m.results, (e, x) => encodeDeleteShareGroupStateResponseDeleteStateResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDeleteShareGroupStateResponseDeleteStateResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -72,7 +72,7 @@ export function decodeDeleteShareGroupStateResponseDeleteStateResult(r: Reader, 
 
 export function encodeDeleteShareGroupStateResponseDeleteStateResult(w: Writer, version: number, m: DeleteShareGroupStateResponseDeleteStateResult): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeDeleteShareGroupStateResponsePartitionResult(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDeleteShareGroupStateResponsePartitionResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

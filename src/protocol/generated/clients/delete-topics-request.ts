@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteTopicsRequest {
   /** The name or topic ID of the topic Versions 6+. */
@@ -44,12 +44,12 @@ export function decodeDeleteTopicsRequest(r: Reader, version: number): DeleteTop
 export function encodeDeleteTopicsRequest(w: Writer, version: number, m: DeleteTopicsRequest): void {
   const flexible = version >= 4;
   if (version >= 6) {
-    writeArray(w, flexible, m.topics, (e, x) => encodeDeleteTopicsRequestDeleteTopicState(e, version, x));
+    { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteTopicsRequestDeleteTopicState(w, version, x); }
   } else {
     if (!(m.topics !== null && m.topics.length === 0)) unsupportedField('Topics', version);
   }
   if (version <= 5) {
-    writeArray(w, flexible, m.topicNames, (e, x) => (flexible ? e.writeCompactString(x) : e.writeString(x)));
+    { const a = m.topicNames; if (writeArrayHeader(w, flexible, a)) for (const x of a) (flexible ? w.writeCompactString(x) : w.writeString(x)); }
   }
   w.writeInt32(m.timeoutMs);
   if (flexible) {

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DeleteTopicsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1+. */
@@ -42,7 +42,7 @@ export function encodeDeleteTopicsResponse(w: Writer, version: number, m: Delete
   if (version >= 1) {
     w.writeInt32(m.throttleTimeMs);
   }
-  writeArray(w, flexible, m.responses, (e, x) => encodeDeleteTopicsResponseDeletableTopicResult(e, version, x));
+  { const a = m.responses; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDeleteTopicsResponseDeletableTopicResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

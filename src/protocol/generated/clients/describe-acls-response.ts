@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeAclsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -50,7 +50,7 @@ export function encodeDescribeAclsResponse(w: Writer, version: number, m: Descri
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
-  writeArray(w, flexible, m.resources, (e, x) => encodeDescribeAclsResponseDescribeAclsResource(e, version, x));
+  { const a = m.resources; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeAclsResponseDescribeAclsResource(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -107,7 +107,7 @@ export function encodeDescribeAclsResponseDescribeAclsResource(w: Writer, versio
   } else {
     if (!(m.patternType === 3)) unsupportedField('PatternType', version);
   }
-  writeArray(w, flexible, m.acls, (e, x) => encodeDescribeAclsResponseAclDescription(e, version, x));
+  { const a = m.acls; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeAclsResponseAclDescription(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeClientQuotasRequest {
   /** Filter components to apply to quota entities. Versions 0+. */
@@ -39,7 +39,7 @@ export function decodeDescribeClientQuotasRequest(r: Reader, version: number): D
 
 export function encodeDescribeClientQuotasRequest(w: Writer, version: number, m: DescribeClientQuotasRequest): void {
   const flexible = version >= 1;
-  writeArray(w, flexible, m.components, (e, x) => encodeDescribeClientQuotasRequestComponentData(e, version, x));
+  { const a = m.components; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeClientQuotasRequestComponentData(w, version, x); }
   w.writeBool(m.strict);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeClientQuotasResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -50,7 +50,7 @@ export function encodeDescribeClientQuotasResponse(w: Writer, version: number, m
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
-  writeArray(w, flexible, m.entries, (e, x) => encodeDescribeClientQuotasResponseEntryData(e, version, x));
+  { const a = m.entries; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeClientQuotasResponseEntryData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -92,8 +92,8 @@ export function decodeDescribeClientQuotasResponseEntryData(r: Reader, version: 
 
 export function encodeDescribeClientQuotasResponseEntryData(w: Writer, version: number, m: DescribeClientQuotasResponseEntryData): void {
   const flexible = version >= 1;
-  writeArray(w, flexible, m.entity, (e, x) => encodeDescribeClientQuotasResponseEntityData(e, version, x));
-  writeArray(w, flexible, m.values, (e, x) => encodeDescribeClientQuotasResponseValueData(e, version, x));
+  { const a = m.entity; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeClientQuotasResponseEntityData(w, version, x); }
+  { const a = m.values; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeClientQuotasResponseValueData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeClusterResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -71,7 +71,7 @@ export function encodeDescribeClusterResponse(w: Writer, version: number, m: Des
   }
   w.writeCompactString(m.clusterId);
   w.writeInt32(m.controllerId);
-  writeArray(w, true, m.brokers, (e, x) => encodeDescribeClusterResponseDescribeClusterBroker(e, version, x));
+  { const a = m.brokers; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeClusterResponseDescribeClusterBroker(w, version, x); }
   w.writeInt32(m.clusterAuthorizedOperations);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);

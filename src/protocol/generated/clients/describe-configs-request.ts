@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeConfigsRequest {
   /** The resources whose configurations we want to describe. Versions 0+. */
@@ -43,7 +43,7 @@ export function decodeDescribeConfigsRequest(r: Reader, version: number): Descri
 
 export function encodeDescribeConfigsRequest(w: Writer, version: number, m: DescribeConfigsRequest): void {
   const flexible = version >= 4;
-  writeArray(w, flexible, m.resources, (e, x) => encodeDescribeConfigsRequestDescribeConfigsResource(e, version, x));
+  { const a = m.resources; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeConfigsRequestDescribeConfigsResource(w, version, x); }
   if (version >= 1) {
     w.writeBool(m.includeSynonyms);
   } else {
@@ -101,7 +101,7 @@ export function encodeDescribeConfigsRequestDescribeConfigsResource(w: Writer, v
   const flexible = version >= 4;
   w.writeInt8(m.resourceType);
   (flexible ? w.writeCompactString(m.resourceName) : w.writeString(m.resourceName));
-  writeArray(w, flexible, m.configurationKeys, (e, x) => (flexible ? e.writeCompactString(x) : e.writeString(x)));
+  { const a = m.configurationKeys; if (writeArrayHeader(w, flexible, a)) for (const x of a) (flexible ? w.writeCompactString(x) : w.writeString(x)); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeConfigsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeDescribeConfigsResponse(r: Reader, version: number): Descr
 export function encodeDescribeConfigsResponse(w: Writer, version: number, m: DescribeConfigsResponse): void {
   const flexible = version >= 4;
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, flexible, m.results, (e, x) => encodeDescribeConfigsResponseDescribeConfigsResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeConfigsResponseDescribeConfigsResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -98,7 +98,7 @@ export function encodeDescribeConfigsResponseDescribeConfigsResult(w: Writer, ve
   (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
   w.writeInt8(m.resourceType);
   (flexible ? w.writeCompactString(m.resourceName) : w.writeString(m.resourceName));
-  writeArray(w, flexible, m.configs, (e, x) => encodeDescribeConfigsResponseDescribeConfigsResourceResult(e, version, x));
+  { const a = m.configs; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeConfigsResponseDescribeConfigsResourceResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -181,7 +181,7 @@ export function encodeDescribeConfigsResponseDescribeConfigsResourceResult(w: Wr
   }
   w.writeBool(m.isSensitive);
   if (version >= 1) {
-    writeArray(w, flexible, m.synonyms, (e, x) => encodeDescribeConfigsResponseDescribeConfigsSynonym(e, version, x));
+    { const a = m.synonyms; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeConfigsResponseDescribeConfigsSynonym(w, version, x); }
   }
   if (version >= 3) {
     w.writeInt8(m.configType);

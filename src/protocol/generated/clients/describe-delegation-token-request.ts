@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeDelegationTokenRequest {
   /** Each owner that we want to describe delegation tokens for, or null to describe all tokens. Versions 0+. */
@@ -35,7 +35,7 @@ export function decodeDescribeDelegationTokenRequest(r: Reader, version: number)
 
 export function encodeDescribeDelegationTokenRequest(w: Writer, version: number, m: DescribeDelegationTokenRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.owners, (e, x) => encodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner(e, version, x));
+  { const a = m.owners; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeDelegationTokenRequestDescribeDelegationTokenOwner(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeDelegationTokenResponse {
   /** The error code, or 0 if there was no error. Versions 0+. */
@@ -44,7 +44,7 @@ export function decodeDescribeDelegationTokenResponse(r: Reader, version: number
 export function encodeDescribeDelegationTokenResponse(w: Writer, version: number, m: DescribeDelegationTokenResponse): void {
   const flexible = version >= 2;
   w.writeInt16(m.errorCode);
-  writeArray(w, flexible, m.tokens, (e, x) => encodeDescribeDelegationTokenResponseDescribedDelegationToken(e, version, x));
+  { const a = m.tokens; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeDelegationTokenResponseDescribedDelegationToken(w, version, x); }
   w.writeInt32(m.throttleTimeMs);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -136,7 +136,7 @@ export function encodeDescribeDelegationTokenResponseDescribedDelegationToken(w:
   w.writeInt64(m.maxTimestamp);
   (flexible ? w.writeCompactString(m.tokenId) : w.writeString(m.tokenId));
   (flexible ? w.writeCompactBytes(m.hmac) : w.writeBytes(m.hmac));
-  writeArray(w, flexible, m.renewers, (e, x) => encodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(e, version, x));
+  { const a = m.renewers; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeDelegationTokenResponseDescribedDelegationTokenRenewer(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeGroupsRequest {
   /** The names of the groups to describe Versions 0+. */
@@ -39,7 +39,7 @@ export function decodeDescribeGroupsRequest(r: Reader, version: number): Describ
 
 export function encodeDescribeGroupsRequest(w: Writer, version: number, m: DescribeGroupsRequest): void {
   const flexible = version >= 5;
-  writeArray(w, flexible, m.groups, (e, x) => (flexible ? e.writeCompactString(x) : e.writeString(x)));
+  { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) (flexible ? w.writeCompactString(x) : w.writeString(x)); }
   if (version >= 3) {
     w.writeBool(m.includeAuthorizedOperations);
   } else {

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeGroupsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1+. */
@@ -42,7 +42,7 @@ export function encodeDescribeGroupsResponse(w: Writer, version: number, m: Desc
   if (version >= 1) {
     w.writeInt32(m.throttleTimeMs);
   }
-  writeArray(w, flexible, m.groups, (e, x) => encodeDescribeGroupsResponseDescribedGroup(e, version, x));
+  { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeGroupsResponseDescribedGroup(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -109,7 +109,7 @@ export function encodeDescribeGroupsResponseDescribedGroup(w: Writer, version: n
   (flexible ? w.writeCompactString(m.groupState) : w.writeString(m.groupState));
   (flexible ? w.writeCompactString(m.protocolType) : w.writeString(m.protocolType));
   (flexible ? w.writeCompactString(m.protocolData) : w.writeString(m.protocolData));
-  writeArray(w, flexible, m.members, (e, x) => encodeDescribeGroupsResponseDescribedGroupMember(e, version, x));
+  { const a = m.members; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeGroupsResponseDescribedGroupMember(w, version, x); }
   if (version >= 3) {
     w.writeInt32(m.authorizedOperations);
   } else {

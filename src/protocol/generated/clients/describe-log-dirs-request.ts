@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeLogDirsRequest {
   /** Each topic that we want to describe log directories for, or null for all topics. Versions 0+. */
@@ -35,7 +35,7 @@ export function decodeDescribeLogDirsRequest(r: Reader, version: number): Descri
 
 export function encodeDescribeLogDirsRequest(w: Writer, version: number, m: DescribeLogDirsRequest): void {
   const flexible = version >= 2;
-  writeArray(w, flexible, m.topics, (e, x) => encodeDescribeLogDirsRequestDescribableLogDirTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeLogDirsRequestDescribableLogDirTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -78,7 +78,7 @@ export function decodeDescribeLogDirsRequestDescribableLogDirTopic(r: Reader, ve
 export function encodeDescribeLogDirsRequestDescribableLogDirTopic(w: Writer, version: number, m: DescribeLogDirsRequestDescribableLogDirTopic): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.topic) : w.writeString(m.topic));
-  writeArray(w, flexible, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

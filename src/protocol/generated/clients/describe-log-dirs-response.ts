@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeLogDirsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -47,7 +47,7 @@ export function encodeDescribeLogDirsResponse(w: Writer, version: number, m: Des
   if (version >= 3) {
     w.writeInt16(m.errorCode);
   }
-  writeArray(w, flexible, m.results, (e, x) => encodeDescribeLogDirsResponseDescribeLogDirsResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeLogDirsResponseDescribeLogDirsResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -103,7 +103,7 @@ export function encodeDescribeLogDirsResponseDescribeLogDirsResult(w: Writer, ve
   const flexible = version >= 2;
   w.writeInt16(m.errorCode);
   (flexible ? w.writeCompactString(m.logDir) : w.writeString(m.logDir));
-  writeArray(w, flexible, m.topics, (e, x) => encodeDescribeLogDirsResponseDescribeLogDirsTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeLogDirsResponseDescribeLogDirsTopic(w, version, x); }
   if (version >= 4) {
     w.writeInt64(m.totalBytes);
   }
@@ -152,7 +152,7 @@ export function decodeDescribeLogDirsResponseDescribeLogDirsTopic(r: Reader, ver
 export function encodeDescribeLogDirsResponseDescribeLogDirsTopic(w: Writer, version: number, m: DescribeLogDirsResponseDescribeLogDirsTopic): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeDescribeLogDirsResponseDescribeLogDirsPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeDescribeLogDirsResponseDescribeLogDirsPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

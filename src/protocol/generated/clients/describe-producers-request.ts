@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeProducersRequest {
   /** Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeDescribeProducersRequest(r: Reader, version: number): Desc
 }
 
 export function encodeDescribeProducersRequest(w: Writer, version: number, m: DescribeProducersRequest): void {
-  writeArray(w, true, m.topics, (e, x) => encodeDescribeProducersRequestTopicRequest(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeProducersRequestTopicRequest(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -72,7 +72,7 @@ export function decodeDescribeProducersRequestTopicRequest(r: Reader, version: n
 
 export function encodeDescribeProducersRequestTopicRequest(w: Writer, version: number, m: DescribeProducersRequestTopicRequest): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitionIndexes, (e, x) => e.writeInt32(x));
+  { const a = m.partitionIndexes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

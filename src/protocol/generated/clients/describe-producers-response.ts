@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeProducersResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeDescribeProducersResponse(r: Reader, version: number): Des
 
 export function encodeDescribeProducersResponse(w: Writer, version: number, m: DescribeProducersResponse): void {
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, true, m.topics, (e, x) => encodeDescribeProducersResponseTopicResponse(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeProducersResponseTopicResponse(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -77,7 +77,7 @@ export function decodeDescribeProducersResponseTopicResponse(r: Reader, version:
 
 export function encodeDescribeProducersResponseTopicResponse(w: Writer, version: number, m: DescribeProducersResponseTopicResponse): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitions, (e, x) => encodeDescribeProducersResponsePartitionResponse(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeProducersResponsePartitionResponse(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -126,7 +126,7 @@ export function encodeDescribeProducersResponsePartitionResponse(w: Writer, vers
   w.writeInt32(m.partitionIndex);
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.errorMessage);
-  writeArray(w, true, m.activeProducers, (e, x) => encodeDescribeProducersResponseProducerState(e, version, x));
+  { const a = m.activeProducers; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeProducersResponseProducerState(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

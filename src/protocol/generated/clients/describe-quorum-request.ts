@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeQuorumRequest {
   /** Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeDescribeQuorumRequest(r: Reader, version: number): Describ
 }
 
 export function encodeDescribeQuorumRequest(w: Writer, version: number, m: DescribeQuorumRequest): void {
-  writeArray(w, true, m.topics, (e, x) => encodeDescribeQuorumRequestTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeQuorumRequestTopicData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -72,7 +72,7 @@ export function decodeDescribeQuorumRequestTopicData(r: Reader, version: number)
 
 export function encodeDescribeQuorumRequestTopicData(w: Writer, version: number, m: DescribeQuorumRequestTopicData): void {
   w.writeCompactString(m.topicName);
-  writeArray(w, true, m.partitions, (e, x) => encodeDescribeQuorumRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeQuorumRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

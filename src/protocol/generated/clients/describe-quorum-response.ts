@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeQuorumResponse {
   /** The top level error code. Versions 0+. */
@@ -49,9 +49,9 @@ export function encodeDescribeQuorumResponse(w: Writer, version: number, m: Desc
   if (version >= 2) {
     w.writeCompactNullableString(m.errorMessage);
   }
-  writeArray(w, true, m.topics, (e, x) => encodeDescribeQuorumResponseTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeQuorumResponseTopicData(w, version, x); }
   if (version >= 2) {
-    writeArray(w, true, m.nodes, (e, x) => encodeDescribeQuorumResponseNode(e, version, x));
+    { const a = m.nodes; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeQuorumResponseNode(w, version, x); }
   } else {
     if (!(m.nodes !== null && m.nodes.length === 0)) unsupportedField('Nodes', version);
   }
@@ -93,7 +93,7 @@ export function decodeDescribeQuorumResponseTopicData(r: Reader, version: number
 
 export function encodeDescribeQuorumResponseTopicData(w: Writer, version: number, m: DescribeQuorumResponseTopicData): void {
   w.writeCompactString(m.topicName);
-  writeArray(w, true, m.partitions, (e, x) => encodeDescribeQuorumResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeQuorumResponsePartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -163,8 +163,8 @@ export function encodeDescribeQuorumResponsePartitionData(w: Writer, version: nu
   w.writeInt32(m.leaderId);
   w.writeInt32(m.leaderEpoch);
   w.writeInt64(m.highWatermark);
-  writeArray(w, true, m.currentVoters, (e, x) => encodeDescribeQuorumResponseReplicaState(e, version, x));
-  writeArray(w, true, m.observers, (e, x) => encodeDescribeQuorumResponseReplicaState(e, version, x));
+  { const a = m.currentVoters; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeQuorumResponseReplicaState(w, version, x); }
+  { const a = m.observers; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeQuorumResponseReplicaState(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -265,7 +265,7 @@ export function decodeDescribeQuorumResponseNode(r: Reader, version: number): De
 
 export function encodeDescribeQuorumResponseNode(w: Writer, version: number, m: DescribeQuorumResponseNode): void {
   w.writeInt32(m.nodeId);
-  writeArray(w, true, m.listeners, (e, x) => encodeDescribeQuorumResponseListener(e, version, x));
+  { const a = m.listeners; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeQuorumResponseListener(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

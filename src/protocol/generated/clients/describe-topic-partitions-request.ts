@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeTopicPartitionsRequest {
   /** The topics to fetch details for. Versions 0+. */
@@ -41,7 +41,7 @@ export function decodeDescribeTopicPartitionsRequest(r: Reader, version: number)
 }
 
 export function encodeDescribeTopicPartitionsRequest(w: Writer, version: number, m: DescribeTopicPartitionsRequest): void {
-  writeArray(w, true, m.topics, (e, x) => encodeDescribeTopicPartitionsRequestTopicRequest(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTopicPartitionsRequestTopicRequest(w, version, x); }
   w.writeInt32(m.responsePartitionLimit);
   if (m.cursor === null) w.writeInt8(-1); else { w.writeInt8(1); encodeDescribeTopicPartitionsRequestCursor(w, version, m.cursor); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeTopicPartitionsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -42,7 +42,7 @@ export function decodeDescribeTopicPartitionsResponse(r: Reader, version: number
 
 export function encodeDescribeTopicPartitionsResponse(w: Writer, version: number, m: DescribeTopicPartitionsResponse): void {
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, true, m.topics, (e, x) => encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w, version, x); }
   if (m.nextCursor === null) w.writeInt8(-1); else { w.writeInt8(1); encodeDescribeTopicPartitionsResponseCursor(w, version, m.nextCursor); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -101,7 +101,7 @@ export function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResp
   w.writeCompactNullableString(m.name);
   w.writeUuid(m.topicId);
   w.writeBool(m.isInternal);
-  writeArray(w, true, m.partitions, (e, x) => encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w, version, x); }
   w.writeInt32(m.topicAuthorizedOperations);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -172,11 +172,11 @@ export function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResp
   w.writeInt32(m.partitionIndex);
   w.writeInt32(m.leaderId);
   w.writeInt32(m.leaderEpoch);
-  writeArray(w, true, m.replicaNodes, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.isrNodes, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.eligibleLeaderReplicas, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.lastKnownElr, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.offlineReplicas, (e, x) => e.writeInt32(x));
+  { const a = m.replicaNodes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.isrNodes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.eligibleLeaderReplicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.lastKnownElr; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.offlineReplicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeTransactionsRequest {
   /** Array of transactionalIds to include in describe results. If empty, then no results will be returned. Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeDescribeTransactionsRequest(r: Reader, version: number): D
 }
 
 export function encodeDescribeTransactionsRequest(w: Writer, version: number, m: DescribeTransactionsRequest): void {
-  writeArray(w, true, m.transactionalIds, (e, x) => e.writeCompactString(x));
+  { const a = m.transactionalIds; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeTransactionsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeDescribeTransactionsResponse(r: Reader, version: number): 
 
 export function encodeDescribeTransactionsResponse(w: Writer, version: number, m: DescribeTransactionsResponse): void {
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, true, m.transactionStates, (e, x) => encodeDescribeTransactionsResponseTransactionState(e, version, x));
+  { const a = m.transactionStates; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTransactionsResponseTransactionState(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -107,7 +107,7 @@ export function encodeDescribeTransactionsResponseTransactionState(w: Writer, ve
   w.writeInt64(m.transactionStartTimeMs);
   w.writeInt64(m.producerId);
   w.writeInt16(m.producerEpoch);
-  writeArray(w, true, m.topics, (e, x) => encodeDescribeTransactionsResponseTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTransactionsResponseTopicData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -146,7 +146,7 @@ export function decodeDescribeTransactionsResponseTopicData(r: Reader, version: 
 
 export function encodeDescribeTransactionsResponseTopicData(w: Writer, version: number, m: DescribeTransactionsResponseTopicData): void {
   w.writeCompactString(m.topic);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

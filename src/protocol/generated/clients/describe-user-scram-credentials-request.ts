@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeUserScramCredentialsRequest {
   /** The users to describe, or null/empty to describe all users. Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeDescribeUserScramCredentialsRequest(r: Reader, version: nu
 }
 
 export function encodeDescribeUserScramCredentialsRequest(w: Writer, version: number, m: DescribeUserScramCredentialsRequest): void {
-  writeArray(w, true, m.users, (e, x) => encodeDescribeUserScramCredentialsRequestUserName(e, version, x));
+  { const a = m.users; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeUserScramCredentialsRequestUserName(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DescribeUserScramCredentialsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -48,7 +48,7 @@ export function encodeDescribeUserScramCredentialsResponse(w: Writer, version: n
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.errorMessage);
-  writeArray(w, true, m.results, (e, x) => encodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -97,7 +97,7 @@ export function encodeDescribeUserScramCredentialsResponseDescribeUserScramCrede
   w.writeCompactString(m.user);
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.errorMessage);
-  writeArray(w, true, m.credentialInfos, (e, x) => encodeDescribeUserScramCredentialsResponseCredentialInfo(e, version, x));
+  { const a = m.credentialInfos; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeUserScramCredentialsResponseCredentialInfo(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ElectLeadersRequest {
   /** Type of elections to conduct for the partition. A value of '0' elects the preferred replica. A value of '1' elects the first live replica if there are no in-sync replica. Versions 1+. */
@@ -48,7 +48,7 @@ export function encodeElectLeadersRequest(w: Writer, version: number, m: ElectLe
   } else {
     if (!(m.electionType === 0)) unsupportedField('ElectionType', version);
   }
-  writeArray(w, flexible, m.topicPartitions, (e, x) => encodeElectLeadersRequestTopicPartitions(e, version, x));
+  { const a = m.topicPartitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeElectLeadersRequestTopicPartitions(w, version, x); }
   w.writeInt32(m.timeoutMs);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -92,7 +92,7 @@ export function decodeElectLeadersRequestTopicPartitions(r: Reader, version: num
 export function encodeElectLeadersRequestTopicPartitions(w: Writer, version: number, m: ElectLeadersRequestTopicPartitions): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.topic) : w.writeString(m.topic));
-  writeArray(w, flexible, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ElectLeadersResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -49,7 +49,7 @@ export function encodeElectLeadersResponse(w: Writer, version: number, m: ElectL
   } else {
     if (!(m.errorCode === 0)) unsupportedField('ErrorCode', version);
   }
-  writeArray(w, flexible, m.replicaElectionResults, (e, x) => encodeElectLeadersResponseReplicaElectionResult(e, version, x));
+  { const a = m.replicaElectionResults; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeElectLeadersResponseReplicaElectionResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -92,7 +92,7 @@ export function decodeElectLeadersResponseReplicaElectionResult(r: Reader, versi
 export function encodeElectLeadersResponseReplicaElectionResult(w: Writer, version: number, m: ElectLeadersResponseReplicaElectionResult): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.topic) : w.writeString(m.topic));
-  writeArray(w, flexible, m.partitionResult, (e, x) => encodeElectLeadersResponsePartitionResult(e, version, x));
+  { const a = m.partitionResult; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeElectLeadersResponsePartitionResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface EndQuorumEpochRequest {
   /** Versions 0+. */
@@ -44,9 +44,9 @@ export function decodeEndQuorumEpochRequest(r: Reader, version: number): EndQuor
 export function encodeEndQuorumEpochRequest(w: Writer, version: number, m: EndQuorumEpochRequest): void {
   const flexible = version >= 1;
   (flexible ? w.writeCompactNullableString(m.clusterId) : w.writeNullableString(m.clusterId));
-  writeArray(w, flexible, m.topics, (e, x) => encodeEndQuorumEpochRequestTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeEndQuorumEpochRequestTopicData(w, version, x); }
   if (version >= 1) {
-    writeArray(w, flexible, m.leaderEndpoints, (e, x) => encodeEndQuorumEpochRequestLeaderEndpoint(e, version, x));
+    { const a = m.leaderEndpoints; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeEndQuorumEpochRequestLeaderEndpoint(w, version, x); }
   }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -90,7 +90,7 @@ export function decodeEndQuorumEpochRequestTopicData(r: Reader, version: number)
 export function encodeEndQuorumEpochRequestTopicData(w: Writer, version: number, m: EndQuorumEpochRequestTopicData): void {
   const flexible = version >= 1;
   (flexible ? w.writeCompactString(m.topicName) : w.writeString(m.topicName));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeEndQuorumEpochRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeEndQuorumEpochRequestPartitionData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -148,10 +148,10 @@ export function encodeEndQuorumEpochRequestPartitionData(w: Writer, version: num
   w.writeInt32(m.leaderId);
   w.writeInt32(m.leaderEpoch);
   if (version <= 0) {
-    writeArray(w, flexible, m.preferredSuccessors, (e, x) => e.writeInt32(x));
+    { const a = m.preferredSuccessors; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   }
   if (version >= 1) {
-    writeArray(w, flexible, m.preferredCandidates, (e, x) => encodeEndQuorumEpochRequestReplicaInfo(e, version, x));
+    { const a = m.preferredCandidates; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeEndQuorumEpochRequestReplicaInfo(w, version, x); }
   }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);

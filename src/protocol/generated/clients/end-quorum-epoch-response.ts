@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface EndQuorumEpochResponse {
   /** The top level error code. Versions 0+. */
@@ -48,12 +48,16 @@ export function decodeEndQuorumEpochResponse(r: Reader, version: number): EndQuo
 export function encodeEndQuorumEpochResponse(w: Writer, version: number, m: EndQuorumEpochResponse): void {
   const flexible = version >= 1;
   w.writeInt16(m.errorCode);
-  writeArray(w, flexible, m.topics, (e, x) => encodeEndQuorumEpochResponseTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeEndQuorumEpochResponseTopicData(w, version, x); }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 1 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, flexible, m.nodeEndpoints, (e, x) => encodeEndQuorumEpochResponseNodeEndpoint(e, version, x)); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 1 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0);
+    if (!tag0 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.nodeEndpoints; if (writeArrayHeader(t, flexible, a)) for (const x of a) encodeEndQuorumEpochResponseNodeEndpoint(t, version, x); }; } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 
@@ -93,7 +97,7 @@ export function decodeEndQuorumEpochResponseTopicData(r: Reader, version: number
 export function encodeEndQuorumEpochResponseTopicData(w: Writer, version: number, m: EndQuorumEpochResponseTopicData): void {
   const flexible = version >= 1;
   (flexible ? w.writeCompactString(m.topicName) : w.writeString(m.topicName));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeEndQuorumEpochResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeEndQuorumEpochResponsePartitionData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

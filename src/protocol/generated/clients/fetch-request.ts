@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface FetchRequest {
   /** The clusterId if known. This is used to validate metadata fetches prior to broker registration. Versions 12+, tagged (tag 0) in 12+. */
@@ -104,9 +104,9 @@ export function encodeFetchRequest(w: Writer, version: number, m: FetchRequest):
   if (version >= 7) {
     w.writeInt32(m.sessionEpoch);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeFetchRequestFetchTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeFetchRequestFetchTopic(w, version, x); }
   if (version >= 7) {
-    writeArray(w, flexible, m.forgottenTopicsData, (e, x) => encodeFetchRequestForgottenTopic(e, version, x));
+    { const a = m.forgottenTopicsData; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeFetchRequestForgottenTopic(w, version, x); }
   } else {
     if (!(m.forgottenTopicsData !== null && m.forgottenTopicsData.length === 0)) unsupportedField('ForgottenTopicsData', version);
   }
@@ -114,11 +114,16 @@ export function encodeFetchRequest(w: Writer, version: number, m: FetchRequest):
     (flexible ? w.writeCompactString(m.rackId) : w.writeString(m.rackId));
   }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 12 && !(m.clusterId === null)) known.push({ tag: 0, write: (t) => { (flexible ? t.writeCompactNullableString(m.clusterId) : t.writeNullableString(m.clusterId)); } });
-    if (version >= 15 && !(m.replicaState !== null && isDefaultFetchRequestReplicaState(m.replicaState))) known.push({ tag: 1, write: (t) => { encodeFetchRequestReplicaState(t, version, m.replicaState); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 12 && !(m.clusterId === null);
+    const tag1 = version >= 15 && !(m.replicaState !== null && isDefaultFetchRequestReplicaState(m.replicaState));
+    if (!tag0 && !tag1 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { (flexible ? t.writeCompactNullableString(m.clusterId) : t.writeNullableString(m.clusterId)); } });
+      if (tag1) known.push({ tag: 1, write: (t) => { encodeFetchRequestReplicaState(t, version, m.replicaState); } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 
@@ -206,7 +211,7 @@ export function encodeFetchRequestFetchTopic(w: Writer, version: number, m: Fetc
   if (version >= 13) {
     w.writeUuid(m.topicId);
   }
-  writeArray(w, flexible, m.partitions, (e, x) => encodeFetchRequestFetchPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeFetchRequestFetchPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -287,10 +292,14 @@ export function encodeFetchRequestFetchPartition(w: Writer, version: number, m: 
   }
   w.writeInt32(m.partitionMaxBytes);
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 17 && !(m.replicaDirectoryId === ZERO_UUID)) known.push({ tag: 0, write: (t) => { t.writeUuid(m.replicaDirectoryId); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 17 && !(m.replicaDirectoryId === ZERO_UUID);
+    if (!tag0 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { t.writeUuid(m.replicaDirectoryId); } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 
@@ -339,7 +348,7 @@ export function encodeFetchRequestForgottenTopic(w: Writer, version: number, m: 
   if (version >= 13) {
     w.writeUuid(m.topicId);
   }
-  writeArray(w, flexible, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface FetchResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1+. */
@@ -66,12 +66,16 @@ export function encodeFetchResponse(w: Writer, version: number, m: FetchResponse
   } else {
     if (!(m.sessionId === 0)) unsupportedField('SessionId', version);
   }
-  writeArray(w, flexible, m.responses, (e, x) => encodeFetchResponseFetchableTopicResponse(e, version, x));
+  { const a = m.responses; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeFetchResponseFetchableTopicResponse(w, version, x); }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 16 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, flexible, m.nodeEndpoints, (e, x) => encodeFetchResponseNodeEndpoint(e, version, x)); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 16 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0);
+    if (!tag0 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.nodeEndpoints; if (writeArrayHeader(t, flexible, a)) for (const x of a) encodeFetchResponseNodeEndpoint(t, version, x); }; } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 
@@ -120,7 +124,7 @@ export function encodeFetchResponseFetchableTopicResponse(w: Writer, version: nu
   if (version >= 13) {
     w.writeUuid(m.topicId);
   }
-  writeArray(w, flexible, m.partitions, (e, x) => encodeFetchResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeFetchResponsePartitionData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -216,7 +220,7 @@ export function encodeFetchResponsePartitionData(w: Writer, version: number, m: 
     w.writeInt64(m.logStartOffset);
   }
   if (version >= 4) {
-    writeArray(w, flexible, m.abortedTransactions, (e, x) => encodeFetchResponseAbortedTransaction(e, version, x));
+    { const a = m.abortedTransactions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeFetchResponseAbortedTransaction(w, version, x); }
   }
   if (version >= 11) {
     w.writeInt32(m.preferredReadReplica);
@@ -225,12 +229,18 @@ export function encodeFetchResponsePartitionData(w: Writer, version: number, m: 
   }
   (flexible ? w.writeCompactNullableBytes(m.records) : w.writeNullableBytes(m.records));
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 12 && !(m.divergingEpoch !== null && isDefaultFetchResponseEpochEndOffset(m.divergingEpoch))) known.push({ tag: 0, write: (t) => { encodeFetchResponseEpochEndOffset(t, version, m.divergingEpoch); } });
-    if (version >= 12 && !(m.currentLeader !== null && isDefaultFetchResponseLeaderIdAndEpoch(m.currentLeader))) known.push({ tag: 1, write: (t) => { encodeFetchResponseLeaderIdAndEpoch(t, version, m.currentLeader); } });
-    if (version >= 12 && !(m.snapshotId !== null && isDefaultFetchResponseSnapshotId(m.snapshotId))) known.push({ tag: 2, write: (t) => { encodeFetchResponseSnapshotId(t, version, m.snapshotId); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 12 && !(m.divergingEpoch !== null && isDefaultFetchResponseEpochEndOffset(m.divergingEpoch));
+    const tag1 = version >= 12 && !(m.currentLeader !== null && isDefaultFetchResponseLeaderIdAndEpoch(m.currentLeader));
+    const tag2 = version >= 12 && !(m.snapshotId !== null && isDefaultFetchResponseSnapshotId(m.snapshotId));
+    if (!tag0 && !tag1 && !tag2 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { encodeFetchResponseEpochEndOffset(t, version, m.divergingEpoch); } });
+      if (tag1) known.push({ tag: 1, write: (t) => { encodeFetchResponseLeaderIdAndEpoch(t, version, m.currentLeader); } });
+      if (tag2) known.push({ tag: 2, write: (t) => { encodeFetchResponseSnapshotId(t, version, m.snapshotId); } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 

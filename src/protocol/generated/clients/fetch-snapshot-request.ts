@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface FetchSnapshotRequest {
   /** The clusterId if known, this is used to validate metadata fetches prior to broker registration Versions 0+, tagged (tag 0) in 0+. */
@@ -51,11 +51,15 @@ export function decodeFetchSnapshotRequest(r: Reader, version: number): FetchSna
 export function encodeFetchSnapshotRequest(w: Writer, version: number, m: FetchSnapshotRequest): void {
   w.writeInt32(m.replicaId);
   w.writeInt32(m.maxBytes);
-  writeArray(w, true, m.topics, (e, x) => encodeFetchSnapshotRequestTopicSnapshot(e, version, x));
-  const known: KnownTaggedField[] = [];
-  if (!(m.clusterId === null)) known.push({ tag: 0, write: (t) => { t.writeCompactNullableString(m.clusterId); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeFetchSnapshotRequestTopicSnapshot(w, version, x); }
+  const tag0 = !(m.clusterId === null);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { t.writeCompactNullableString(m.clusterId); } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }
 
 export interface FetchSnapshotRequestTopicSnapshot {
@@ -92,7 +96,7 @@ export function decodeFetchSnapshotRequestTopicSnapshot(r: Reader, version: numb
 
 export function encodeFetchSnapshotRequestTopicSnapshot(w: Writer, version: number, m: FetchSnapshotRequestTopicSnapshot): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitions, (e, x) => encodeFetchSnapshotRequestPartitionSnapshot(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeFetchSnapshotRequestPartitionSnapshot(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -150,10 +154,14 @@ export function encodeFetchSnapshotRequestPartitionSnapshot(w: Writer, version: 
   w.writeInt32(m.currentLeaderEpoch);
   encodeFetchSnapshotRequestSnapshotId(w, version, m.snapshotId);
   w.writeInt64(m.position);
-  const known: KnownTaggedField[] = [];
-  if (version >= 1 && !(m.replicaDirectoryId === ZERO_UUID)) known.push({ tag: 0, write: (t) => { t.writeUuid(m.replicaDirectoryId); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = version >= 1 && !(m.replicaDirectoryId === ZERO_UUID);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { t.writeUuid(m.replicaDirectoryId); } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }
 
 export interface FetchSnapshotRequestSnapshotId {

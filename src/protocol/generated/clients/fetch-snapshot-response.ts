@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface FetchSnapshotResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -51,11 +51,15 @@ export function decodeFetchSnapshotResponse(r: Reader, version: number): FetchSn
 export function encodeFetchSnapshotResponse(w: Writer, version: number, m: FetchSnapshotResponse): void {
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
-  writeArray(w, true, m.topics, (e, x) => encodeFetchSnapshotResponseTopicSnapshot(e, version, x));
-  const known: KnownTaggedField[] = [];
-  if (version >= 1 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, true, m.nodeEndpoints, (e, x) => encodeFetchSnapshotResponseNodeEndpoint(e, version, x)); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeFetchSnapshotResponseTopicSnapshot(w, version, x); }
+  const tag0 = version >= 1 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.nodeEndpoints; if (writeArrayHeader(t, true, a)) for (const x of a) encodeFetchSnapshotResponseNodeEndpoint(t, version, x); }; } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }
 
 export interface FetchSnapshotResponseTopicSnapshot {
@@ -92,7 +96,7 @@ export function decodeFetchSnapshotResponseTopicSnapshot(r: Reader, version: num
 
 export function encodeFetchSnapshotResponseTopicSnapshot(w: Writer, version: number, m: FetchSnapshotResponseTopicSnapshot): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitions, (e, x) => encodeFetchSnapshotResponsePartitionSnapshot(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeFetchSnapshotResponsePartitionSnapshot(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -160,10 +164,14 @@ export function encodeFetchSnapshotResponsePartitionSnapshot(w: Writer, version:
   w.writeInt64(m.size);
   w.writeInt64(m.position);
   w.writeCompactBytes(m.unalignedRecords);
-  const known: KnownTaggedField[] = [];
-  if (!(m.currentLeader !== null && isDefaultFetchSnapshotResponseLeaderIdAndEpoch(m.currentLeader))) known.push({ tag: 0, write: (t) => { encodeFetchSnapshotResponseLeaderIdAndEpoch(t, version, m.currentLeader); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = !(m.currentLeader !== null && isDefaultFetchSnapshotResponseLeaderIdAndEpoch(m.currentLeader));
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { encodeFetchSnapshotResponseLeaderIdAndEpoch(t, version, m.currentLeader); } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }
 
 export interface FetchSnapshotResponseSnapshotId {

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface FindCoordinatorRequest {
   /** The coordinator key. Versions 0-3. */
@@ -54,7 +54,7 @@ export function encodeFindCoordinatorRequest(w: Writer, version: number, m: Find
     if (!(m.keyType === 0)) unsupportedField('KeyType', version);
   }
   if (version >= 4) {
-    writeArray(w, flexible, m.coordinatorKeys, (e, x) => (flexible ? e.writeCompactString(x) : e.writeString(x)));
+    { const a = m.coordinatorKeys; if (writeArrayHeader(w, flexible, a)) for (const x of a) (flexible ? w.writeCompactString(x) : w.writeString(x)); }
   } else {
     if (!(m.coordinatorKeys !== null && m.coordinatorKeys.length === 0)) unsupportedField('CoordinatorKeys', version);
   }

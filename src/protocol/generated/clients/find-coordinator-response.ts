@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface FindCoordinatorResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1+. */
@@ -86,7 +86,7 @@ export function encodeFindCoordinatorResponse(w: Writer, version: number, m: Fin
     if (!(m.port === 0)) unsupportedField('Port', version);
   }
   if (version >= 4) {
-    writeArray(w, flexible, m.coordinators, (e, x) => encodeFindCoordinatorResponseCoordinator(e, version, x));
+    { const a = m.coordinators; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeFindCoordinatorResponseCoordinator(w, version, x); }
   } else {
     if (!(m.coordinators !== null && m.coordinators.length === 0)) unsupportedField('Coordinators', version);
   }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface GetTelemetrySubscriptionsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -69,11 +69,11 @@ export function encodeGetTelemetrySubscriptionsResponse(w: Writer, version: numb
   w.writeInt16(m.errorCode);
   w.writeUuid(m.clientInstanceId);
   w.writeInt32(m.subscriptionId);
-  writeArray(w, true, m.acceptedCompressionTypes, (e, x) => e.writeInt8(x));
+  { const a = m.acceptedCompressionTypes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt8(x); }
   w.writeInt32(m.pushIntervalMs);
   w.writeInt32(m.telemetryMaxBytes);
   w.writeBool(m.deltaTemporality);
-  writeArray(w, true, m.requestedMetrics, (e, x) => e.writeCompactString(x));
+  { const a = m.requestedMetrics; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface IncrementalAlterConfigsRequest {
   /** The incremental updates for each resource. Versions 0+. */
@@ -39,7 +39,7 @@ export function decodeIncrementalAlterConfigsRequest(r: Reader, version: number)
 
 export function encodeIncrementalAlterConfigsRequest(w: Writer, version: number, m: IncrementalAlterConfigsRequest): void {
   const flexible = version >= 1;
-  writeArray(w, flexible, m.resources, (e, x) => encodeIncrementalAlterConfigsRequestAlterConfigsResource(e, version, x));
+  { const a = m.resources; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeIncrementalAlterConfigsRequestAlterConfigsResource(w, version, x); }
   w.writeBool(m.validateOnly);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -88,7 +88,7 @@ export function encodeIncrementalAlterConfigsRequestAlterConfigsResource(w: Writ
   const flexible = version >= 1;
   w.writeInt8(m.resourceType);
   (flexible ? w.writeCompactString(m.resourceName) : w.writeString(m.resourceName));
-  writeArray(w, flexible, m.configs, (e, x) => encodeIncrementalAlterConfigsRequestAlterableConfig(e, version, x));
+  { const a = m.configs; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeIncrementalAlterConfigsRequestAlterableConfig(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

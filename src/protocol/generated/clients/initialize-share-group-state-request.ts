@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface InitializeShareGroupStateRequest {
   /** The group identifier. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeInitializeShareGroupStateRequest(r: Reader, version: numbe
 
 export function encodeInitializeShareGroupStateRequest(w: Writer, version: number, m: InitializeShareGroupStateRequest): void {
   w.writeCompactString(m.groupId);
-  writeArray(w, true, m.topics, (e, x) => encodeInitializeShareGroupStateRequestInitializeStateData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeInitializeShareGroupStateRequestInitializeStateData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -77,7 +77,7 @@ export function decodeInitializeShareGroupStateRequestInitializeStateData(r: Rea
 
 export function encodeInitializeShareGroupStateRequestInitializeStateData(w: Writer, version: number, m: InitializeShareGroupStateRequestInitializeStateData): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeInitializeShareGroupStateRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeInitializeShareGroupStateRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface InitializeShareGroupStateResponse {
   /** The initialization results Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeInitializeShareGroupStateResponse(r: Reader, version: numb
 }
 
 export function encodeInitializeShareGroupStateResponse(w: Writer, version: number, m: InitializeShareGroupStateResponse): void {
-  writeArray(w, true, m.results, (e, x) => encodeInitializeShareGroupStateResponseInitializeStateResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, true, a)) for (const x of a) encodeInitializeShareGroupStateResponseInitializeStateResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -72,7 +72,7 @@ export function decodeInitializeShareGroupStateResponseInitializeStateResult(r: 
 
 export function encodeInitializeShareGroupStateResponseInitializeStateResult(w: Writer, version: number, m: InitializeShareGroupStateResponseInitializeStateResult): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeInitializeShareGroupStateResponsePartitionResult(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeInitializeShareGroupStateResponsePartitionResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

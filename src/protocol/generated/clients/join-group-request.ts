@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface JoinGroupRequest {
   /** The group identifier. Versions 0+. */
@@ -75,7 +75,7 @@ export function encodeJoinGroupRequest(w: Writer, version: number, m: JoinGroupR
     if (!(m.groupInstanceId === null)) unsupportedField('GroupInstanceId', version);
   }
   (flexible ? w.writeCompactString(m.protocolType) : w.writeString(m.protocolType));
-  writeArray(w, flexible, m.protocols, (e, x) => encodeJoinGroupRequestJoinGroupRequestProtocol(e, version, x));
+  { const a = m.protocols; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeJoinGroupRequestJoinGroupRequestProtocol(w, version, x); }
   if (version >= 8) {
     (flexible ? w.writeCompactNullableString(m.reason) : w.writeNullableString(m.reason));
   }

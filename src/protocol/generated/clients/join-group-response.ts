@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, requireNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, requireNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface JoinGroupResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 2+. */
@@ -83,7 +83,7 @@ export function encodeJoinGroupResponse(w: Writer, version: number, m: JoinGroup
     if (!(m.skipAssignment === false)) unsupportedField('SkipAssignment', version);
   }
   (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
-  writeArray(w, flexible, m.members, (e, x) => encodeJoinGroupResponseJoinGroupResponseMember(e, version, x));
+  { const a = m.members; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeJoinGroupResponseJoinGroupResponseMember(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface LeaderAndIsrRequest {
   /** The current controller ID. Versions 0+. */
@@ -79,16 +79,16 @@ export function encodeLeaderAndIsrRequest(w: Writer, version: number, m: LeaderA
     if (!(m.type === 0)) unsupportedField('Type', version);
   }
   if (version <= 1) {
-    writeArray(w, flexible, m.ungroupedPartitionStates, (e, x) => encodeLeaderAndIsrRequestLeaderAndIsrPartitionState(e, version, x));
+    { const a = m.ungroupedPartitionStates; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeLeaderAndIsrRequestLeaderAndIsrPartitionState(w, version, x); }
   } else {
     if (!(m.ungroupedPartitionStates !== null && m.ungroupedPartitionStates.length === 0)) unsupportedField('UngroupedPartitionStates', version);
   }
   if (version >= 2) {
-    writeArray(w, flexible, m.topicStates, (e, x) => encodeLeaderAndIsrRequestLeaderAndIsrTopicState(e, version, x));
+    { const a = m.topicStates; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeLeaderAndIsrRequestLeaderAndIsrTopicState(w, version, x); }
   } else {
     if (!(m.topicStates !== null && m.topicStates.length === 0)) unsupportedField('TopicStates', version);
   }
-  writeArray(w, flexible, m.liveLeaders, (e, x) => encodeLeaderAndIsrRequestLeaderAndIsrLiveLeader(e, version, x));
+  { const a = m.liveLeaders; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeLeaderAndIsrRequestLeaderAndIsrLiveLeader(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -177,14 +177,14 @@ export function encodeLeaderAndIsrRequestLeaderAndIsrPartitionState(w: Writer, v
   w.writeInt32(m.controllerEpoch);
   w.writeInt32(m.leader);
   w.writeInt32(m.leaderEpoch);
-  writeArray(w, flexible, m.isr, (e, x) => e.writeInt32(x));
+  { const a = m.isr; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   w.writeInt32(m.partitionEpoch);
-  writeArray(w, flexible, m.replicas, (e, x) => e.writeInt32(x));
+  { const a = m.replicas; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (version >= 3) {
-    writeArray(w, flexible, m.addingReplicas, (e, x) => e.writeInt32(x));
+    { const a = m.addingReplicas; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   }
   if (version >= 3) {
-    writeArray(w, flexible, m.removingReplicas, (e, x) => e.writeInt32(x));
+    { const a = m.removingReplicas; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   }
   if (version >= 1) {
     w.writeBool(m.isNew);
@@ -243,7 +243,7 @@ export function encodeLeaderAndIsrRequestLeaderAndIsrTopicState(w: Writer, versi
   if (version >= 5) {
     w.writeUuid(m.topicId);
   }
-  writeArray(w, flexible, m.partitionStates, (e, x) => encodeLeaderAndIsrRequestLeaderAndIsrPartitionState(e, version, x));
+  { const a = m.partitionStates; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeLeaderAndIsrRequestLeaderAndIsrPartitionState(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

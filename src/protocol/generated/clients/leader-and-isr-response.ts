@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface LeaderAndIsrResponse {
   /** The error code, or 0 if there was no error. Versions 0+. */
@@ -45,12 +45,12 @@ export function encodeLeaderAndIsrResponse(w: Writer, version: number, m: Leader
   const flexible = version >= 4;
   w.writeInt16(m.errorCode);
   if (version <= 4) {
-    writeArray(w, flexible, m.partitionErrors, (e, x) => encodeLeaderAndIsrResponseLeaderAndIsrPartitionError(e, version, x));
+    { const a = m.partitionErrors; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeLeaderAndIsrResponseLeaderAndIsrPartitionError(w, version, x); }
   } else {
     if (!(m.partitionErrors !== null && m.partitionErrors.length === 0)) unsupportedField('PartitionErrors', version);
   }
   if (version >= 5) {
-    writeArray(w, flexible, m.topics, (e, x) => encodeLeaderAndIsrResponseLeaderAndIsrTopicError(e, version, x));
+    { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeLeaderAndIsrResponseLeaderAndIsrTopicError(w, version, x); }
   } else {
     if (!(m.topics !== null && m.topics.length === 0)) unsupportedField('Topics', version);
   }
@@ -144,7 +144,7 @@ export function decodeLeaderAndIsrResponseLeaderAndIsrTopicError(r: Reader, vers
 
 export function encodeLeaderAndIsrResponseLeaderAndIsrTopicError(w: Writer, version: number, m: LeaderAndIsrResponseLeaderAndIsrTopicError): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitionErrors, (e, x) => encodeLeaderAndIsrResponseLeaderAndIsrPartitionError(e, version, x));
+  { const a = m.partitionErrors; if (writeArrayHeader(w, true, a)) for (const x of a) encodeLeaderAndIsrResponseLeaderAndIsrPartitionError(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface LeaderChangeMessage {
   /** The version of the leader change message Versions 0+. */
@@ -47,8 +47,8 @@ export function decodeLeaderChangeMessage(r: Reader, version: number): LeaderCha
 export function encodeLeaderChangeMessage(w: Writer, version: number, m: LeaderChangeMessage): void {
   w.writeInt16(m.version);
   w.writeInt32(m.leaderId);
-  writeArray(w, true, m.voters, (e, x) => encodeLeaderChangeMessageVoter(e, version, x));
-  writeArray(w, true, m.grantingVoters, (e, x) => encodeLeaderChangeMessageVoter(e, version, x));
+  { const a = m.voters; if (writeArrayHeader(w, true, a)) for (const x of a) encodeLeaderChangeMessageVoter(w, version, x); }
+  { const a = m.grantingVoters; if (writeArrayHeader(w, true, a)) for (const x of a) encodeLeaderChangeMessageVoter(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

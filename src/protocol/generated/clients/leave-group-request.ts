@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface LeaveGroupRequest {
   /** The ID of the group to leave. Versions 0+. */
@@ -50,7 +50,7 @@ export function encodeLeaveGroupRequest(w: Writer, version: number, m: LeaveGrou
     if (!(m.memberId === "")) unsupportedField('MemberId', version);
   }
   if (version >= 3) {
-    writeArray(w, flexible, m.members, (e, x) => encodeLeaveGroupRequestMemberIdentity(e, version, x));
+    { const a = m.members; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeLeaveGroupRequestMemberIdentity(w, version, x); }
   } else {
     if (!(m.members !== null && m.members.length === 0)) unsupportedField('Members', version);
   }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface LeaveGroupResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1+. */
@@ -48,7 +48,7 @@ export function encodeLeaveGroupResponse(w: Writer, version: number, m: LeaveGro
   }
   w.writeInt16(m.errorCode);
   if (version >= 3) {
-    writeArray(w, flexible, m.members, (e, x) => encodeLeaveGroupResponseMemberResponse(e, version, x));
+    { const a = m.members; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeLeaveGroupResponseMemberResponse(w, version, x); }
   } else {
     if (!(m.members !== null && m.members.length === 0)) unsupportedField('Members', version);
   }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListClientMetricsResourcesResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -43,7 +43,7 @@ export function decodeListClientMetricsResourcesResponse(r: Reader, version: num
 export function encodeListClientMetricsResourcesResponse(w: Writer, version: number, m: ListClientMetricsResourcesResponse): void {
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
-  writeArray(w, true, m.clientMetricsResources, (e, x) => encodeListClientMetricsResourcesResponseClientMetricsResource(e, version, x));
+  { const a = m.clientMetricsResources; if (writeArrayHeader(w, true, a)) for (const x of a) encodeListClientMetricsResourcesResponseClientMetricsResource(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListGroupsRequest {
   /** The states of the groups we want to list. If empty, all groups are returned with their state. Versions 4+. */
@@ -40,12 +40,12 @@ export function decodeListGroupsRequest(r: Reader, version: number): ListGroupsR
 export function encodeListGroupsRequest(w: Writer, version: number, m: ListGroupsRequest): void {
   const flexible = version >= 3;
   if (version >= 4) {
-    writeArray(w, flexible, m.statesFilter, (e, x) => (flexible ? e.writeCompactString(x) : e.writeString(x)));
+    { const a = m.statesFilter; if (writeArrayHeader(w, flexible, a)) for (const x of a) (flexible ? w.writeCompactString(x) : w.writeString(x)); }
   } else {
     if (!(m.statesFilter !== null && m.statesFilter.length === 0)) unsupportedField('StatesFilter', version);
   }
   if (version >= 5) {
-    writeArray(w, flexible, m.typesFilter, (e, x) => (flexible ? e.writeCompactString(x) : e.writeString(x)));
+    { const a = m.typesFilter; if (writeArrayHeader(w, flexible, a)) for (const x of a) (flexible ? w.writeCompactString(x) : w.writeString(x)); }
   } else {
     if (!(m.typesFilter !== null && m.typesFilter.length === 0)) unsupportedField('TypesFilter', version);
   }

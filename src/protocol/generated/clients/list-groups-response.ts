@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListGroupsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 1+. */
@@ -47,7 +47,7 @@ export function encodeListGroupsResponse(w: Writer, version: number, m: ListGrou
     w.writeInt32(m.throttleTimeMs);
   }
   w.writeInt16(m.errorCode);
-  writeArray(w, flexible, m.groups, (e, x) => encodeListGroupsResponseListedGroup(e, version, x));
+  { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeListGroupsResponseListedGroup(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListOffsetsRequest {
   /** The broker ID of the requester, or -1 if this request is being made by a normal consumer. Versions 0+. */
@@ -49,7 +49,7 @@ export function encodeListOffsetsRequest(w: Writer, version: number, m: ListOffs
   } else {
     if (!(m.isolationLevel === 0)) unsupportedField('IsolationLevel', version);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeListOffsetsRequestListOffsetsTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeListOffsetsRequestListOffsetsTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -92,7 +92,7 @@ export function decodeListOffsetsRequestListOffsetsTopic(r: Reader, version: num
 export function encodeListOffsetsRequestListOffsetsTopic(w: Writer, version: number, m: ListOffsetsRequestListOffsetsTopic): void {
   const flexible = version >= 6;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeListOffsetsRequestListOffsetsPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeListOffsetsRequestListOffsetsPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

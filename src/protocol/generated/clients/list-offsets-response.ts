@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListOffsetsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 2+. */
@@ -42,7 +42,7 @@ export function encodeListOffsetsResponse(w: Writer, version: number, m: ListOff
   if (version >= 2) {
     w.writeInt32(m.throttleTimeMs);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeListOffsetsResponseListOffsetsTopicResponse(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeListOffsetsResponseListOffsetsTopicResponse(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -85,7 +85,7 @@ export function decodeListOffsetsResponseListOffsetsTopicResponse(r: Reader, ver
 export function encodeListOffsetsResponseListOffsetsTopicResponse(w: Writer, version: number, m: ListOffsetsResponseListOffsetsTopicResponse): void {
   const flexible = version >= 6;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeListOffsetsResponseListOffsetsPartitionResponse(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeListOffsetsResponseListOffsetsPartitionResponse(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -146,7 +146,7 @@ export function encodeListOffsetsResponseListOffsetsPartitionResponse(w: Writer,
   w.writeInt32(m.partitionIndex);
   w.writeInt16(m.errorCode);
   if (version <= 0) {
-    writeArray(w, flexible, m.oldStyleOffsets, (e, x) => e.writeInt64(x));
+    { const a = m.oldStyleOffsets; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt64(x); }
   } else {
     if (!(m.oldStyleOffsets !== null && m.oldStyleOffsets.length === 0)) unsupportedField('OldStyleOffsets', version);
   }

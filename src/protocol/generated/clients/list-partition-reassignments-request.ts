@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, requireNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, requireNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListPartitionReassignmentsRequest {
   /** The time in ms to wait for the request to complete. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeListPartitionReassignmentsRequest(r: Reader, version: numb
 
 export function encodeListPartitionReassignmentsRequest(w: Writer, version: number, m: ListPartitionReassignmentsRequest): void {
   w.writeInt32(m.timeoutMs);
-  writeArray(w, true, m.topics, (e, x) => encodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(e, version, requireNonNull(x, 'Topics', version)));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(w, version, requireNonNull(x, 'Topics', version)); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -77,7 +77,7 @@ export function decodeListPartitionReassignmentsRequestListPartitionReassignment
 
 export function encodeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(w: Writer, version: number, m: ListPartitionReassignmentsRequestListPartitionReassignmentsTopics): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitionIndexes, (e, x) => e.writeInt32(x));
+  { const a = m.partitionIndexes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListPartitionReassignmentsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -48,7 +48,7 @@ export function encodeListPartitionReassignmentsResponse(w: Writer, version: num
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.errorMessage);
-  writeArray(w, true, m.topics, (e, x) => encodeListPartitionReassignmentsResponseOngoingTopicReassignment(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeListPartitionReassignmentsResponseOngoingTopicReassignment(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -87,7 +87,7 @@ export function decodeListPartitionReassignmentsResponseOngoingTopicReassignment
 
 export function encodeListPartitionReassignmentsResponseOngoingTopicReassignment(w: Writer, version: number, m: ListPartitionReassignmentsResponseOngoingTopicReassignment): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitions, (e, x) => encodeListPartitionReassignmentsResponseOngoingPartitionReassignment(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeListPartitionReassignmentsResponseOngoingPartitionReassignment(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -134,9 +134,9 @@ export function decodeListPartitionReassignmentsResponseOngoingPartitionReassign
 
 export function encodeListPartitionReassignmentsResponseOngoingPartitionReassignment(w: Writer, version: number, m: ListPartitionReassignmentsResponseOngoingPartitionReassignment): void {
   w.writeInt32(m.partitionIndex);
-  writeArray(w, true, m.replicas, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.addingReplicas, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.removingReplicas, (e, x) => e.writeInt32(x));
+  { const a = m.replicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.addingReplicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.removingReplicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

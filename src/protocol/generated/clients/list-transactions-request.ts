@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListTransactionsRequest {
   /** The transaction states to filter by: if empty, all transactions are returned; if non-empty, then only transactions matching one of the filtered states will be returned Versions 0+. */
@@ -41,8 +41,8 @@ export function decodeListTransactionsRequest(r: Reader, version: number): ListT
 }
 
 export function encodeListTransactionsRequest(w: Writer, version: number, m: ListTransactionsRequest): void {
-  writeArray(w, true, m.stateFilters, (e, x) => e.writeCompactString(x));
-  writeArray(w, true, m.producerIdFilters, (e, x) => e.writeInt64(x));
+  { const a = m.stateFilters; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
+  { const a = m.producerIdFilters; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt64(x); }
   if (version >= 1) {
     w.writeInt64(m.durationFilter);
   } else {

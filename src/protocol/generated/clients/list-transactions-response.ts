@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ListTransactionsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -47,8 +47,8 @@ export function decodeListTransactionsResponse(r: Reader, version: number): List
 export function encodeListTransactionsResponse(w: Writer, version: number, m: ListTransactionsResponse): void {
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
-  writeArray(w, true, m.unknownStateFilters, (e, x) => e.writeCompactString(x));
-  writeArray(w, true, m.transactionStates, (e, x) => encodeListTransactionsResponseTransactionState(e, version, x));
+  { const a = m.unknownStateFilters; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
+  { const a = m.transactionStates; if (writeArrayHeader(w, true, a)) for (const x of a) encodeListTransactionsResponseTransactionState(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

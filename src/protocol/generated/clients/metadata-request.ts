@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface MetadataRequest {
   /** The topics to fetch metadata for. Versions 0+. */
@@ -47,7 +47,7 @@ export function decodeMetadataRequest(r: Reader, version: number): MetadataReque
 
 export function encodeMetadataRequest(w: Writer, version: number, m: MetadataRequest): void {
   const flexible = version >= 9;
-  writeArray(w, flexible, (version >= 1 ? m.topics : requireNonNull(m.topics, 'Topics', version)), (e, x) => encodeMetadataRequestMetadataRequestTopic(e, version, x));
+  { const a = (version >= 1 ? m.topics : requireNonNull(m.topics, 'Topics', version)); if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataRequestMetadataRequestTopic(w, version, x); }
   if (version >= 4) {
     w.writeBool(m.allowAutoTopicCreation);
   } else {

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface MetadataResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3+. */
@@ -58,14 +58,14 @@ export function encodeMetadataResponse(w: Writer, version: number, m: MetadataRe
   if (version >= 3) {
     w.writeInt32(m.throttleTimeMs);
   }
-  writeArray(w, flexible, m.brokers, (e, x) => encodeMetadataResponseMetadataResponseBroker(e, version, x));
+  { const a = m.brokers; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponseMetadataResponseBroker(w, version, x); }
   if (version >= 2) {
     (flexible ? w.writeCompactNullableString(m.clusterId) : w.writeNullableString(m.clusterId));
   }
   if (version >= 1) {
     w.writeInt32(m.controllerId);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeMetadataResponseMetadataResponseTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponseMetadataResponseTopic(w, version, x); }
   if (version >= 8 && version <= 10) {
     w.writeInt32(m.clusterAuthorizedOperations);
   } else {
@@ -191,7 +191,7 @@ export function encodeMetadataResponseMetadataResponseTopic(w: Writer, version: 
   if (version >= 1) {
     w.writeBool(m.isInternal);
   }
-  writeArray(w, flexible, m.partitions, (e, x) => encodeMetadataResponseMetadataResponsePartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponseMetadataResponsePartition(w, version, x); }
   if (version >= 8) {
     w.writeInt32(m.topicAuthorizedOperations);
   } else {
@@ -264,10 +264,10 @@ export function encodeMetadataResponseMetadataResponsePartition(w: Writer, versi
   if (version >= 7) {
     w.writeInt32(m.leaderEpoch);
   }
-  writeArray(w, flexible, m.replicaNodes, (e, x) => e.writeInt32(x));
-  writeArray(w, flexible, m.isrNodes, (e, x) => e.writeInt32(x));
+  { const a = m.replicaNodes; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.isrNodes; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (version >= 5) {
-    writeArray(w, flexible, m.offlineReplicas, (e, x) => e.writeInt32(x));
+    { const a = m.offlineReplicas; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface OffsetCommitRequest {
   /** The unique group identifier. Versions 0+. */
@@ -70,7 +70,7 @@ export function encodeOffsetCommitRequest(w: Writer, version: number, m: OffsetC
   if (version >= 2 && version <= 4) {
     w.writeInt64(m.retentionTimeMs);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeOffsetCommitRequestOffsetCommitRequestTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitRequestOffsetCommitRequestTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -113,7 +113,7 @@ export function decodeOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, ver
 export function encodeOffsetCommitRequestOffsetCommitRequestTopic(w: Writer, version: number, m: OffsetCommitRequestOffsetCommitRequestTopic): void {
   const flexible = version >= 8;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeOffsetCommitRequestOffsetCommitRequestPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitRequestOffsetCommitRequestPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface OffsetCommitResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3+. */
@@ -42,7 +42,7 @@ export function encodeOffsetCommitResponse(w: Writer, version: number, m: Offset
   if (version >= 3) {
     w.writeInt32(m.throttleTimeMs);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeOffsetCommitResponseOffsetCommitResponseTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitResponseOffsetCommitResponseTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -85,7 +85,7 @@ export function decodeOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, v
 export function encodeOffsetCommitResponseOffsetCommitResponseTopic(w: Writer, version: number, m: OffsetCommitResponseOffsetCommitResponseTopic): void {
   const flexible = version >= 8;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeOffsetCommitResponseOffsetCommitResponsePartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitResponseOffsetCommitResponsePartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { readArray, readNonNull, unsupportedField, writeArray } from '../../codec-runtime.js';
+import { readArray, readNonNull, unsupportedField, writeArrayHeader } from '../../codec-runtime.js';
 
 export interface OffsetDeleteRequest {
   /** The unique group identifier. Versions 0+. */
@@ -26,7 +26,7 @@ export function decodeOffsetDeleteRequest(r: Reader, version: number): OffsetDel
 
 export function encodeOffsetDeleteRequest(w: Writer, version: number, m: OffsetDeleteRequest): void {
   w.writeString(m.groupId);
-  writeArray(w, false, m.topics, (e, x) => encodeOffsetDeleteRequestOffsetDeleteRequestTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteRequestOffsetDeleteRequestTopic(w, version, x); }
 }
 
 export interface OffsetDeleteRequestOffsetDeleteRequestTopic {
@@ -51,7 +51,7 @@ export function decodeOffsetDeleteRequestOffsetDeleteRequestTopic(r: Reader, ver
 
 export function encodeOffsetDeleteRequestOffsetDeleteRequestTopic(w: Writer, version: number, m: OffsetDeleteRequestOffsetDeleteRequestTopic): void {
   w.writeString(m.name);
-  writeArray(w, false, m.partitions, (e, x) => encodeOffsetDeleteRequestOffsetDeleteRequestPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteRequestOffsetDeleteRequestPartition(w, version, x); }
 }
 
 export interface OffsetDeleteRequestOffsetDeleteRequestPartition {

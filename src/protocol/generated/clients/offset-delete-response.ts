@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { readArray, readNonNull, unsupportedField, writeArray } from '../../codec-runtime.js';
+import { readArray, readNonNull, unsupportedField, writeArrayHeader } from '../../codec-runtime.js';
 
 export interface OffsetDeleteResponse {
   /** The top-level error code, or 0 if there was no error. Versions 0+. */
@@ -31,7 +31,7 @@ export function decodeOffsetDeleteResponse(r: Reader, version: number): OffsetDe
 export function encodeOffsetDeleteResponse(w: Writer, version: number, m: OffsetDeleteResponse): void {
   w.writeInt16(m.errorCode);
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, false, m.topics, (e, x) => encodeOffsetDeleteResponseOffsetDeleteResponseTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteResponseOffsetDeleteResponseTopic(w, version, x); }
 }
 
 export interface OffsetDeleteResponseOffsetDeleteResponseTopic {
@@ -56,7 +56,7 @@ export function decodeOffsetDeleteResponseOffsetDeleteResponseTopic(r: Reader, v
 
 export function encodeOffsetDeleteResponseOffsetDeleteResponseTopic(w: Writer, version: number, m: OffsetDeleteResponseOffsetDeleteResponseTopic): void {
   w.writeString(m.name);
-  writeArray(w, false, m.partitions, (e, x) => encodeOffsetDeleteResponseOffsetDeleteResponsePartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteResponseOffsetDeleteResponsePartition(w, version, x); }
 }
 
 export interface OffsetDeleteResponseOffsetDeleteResponsePartition {

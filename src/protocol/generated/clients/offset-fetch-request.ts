@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, requireNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, requireNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface OffsetFetchRequest {
   /** The group to fetch offsets for. Versions 0-7. */
@@ -53,12 +53,12 @@ export function encodeOffsetFetchRequest(w: Writer, version: number, m: OffsetFe
     if (!(m.groupId === "")) unsupportedField('GroupId', version);
   }
   if (version <= 7) {
-    writeArray(w, flexible, (version >= 2 ? m.topics : requireNonNull(m.topics, 'Topics', version)), (e, x) => encodeOffsetFetchRequestOffsetFetchRequestTopic(e, version, x));
+    { const a = (version >= 2 ? m.topics : requireNonNull(m.topics, 'Topics', version)); if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchRequestOffsetFetchRequestTopic(w, version, x); }
   } else {
     if (!(m.topics !== null && m.topics.length === 0)) unsupportedField('Topics', version);
   }
   if (version >= 8) {
-    writeArray(w, flexible, m.groups, (e, x) => encodeOffsetFetchRequestOffsetFetchRequestGroup(e, version, x));
+    { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchRequestOffsetFetchRequestGroup(w, version, x); }
   } else {
     if (!(m.groups !== null && m.groups.length === 0)) unsupportedField('Groups', version);
   }
@@ -109,7 +109,7 @@ export function decodeOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, versi
 export function encodeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, version: number, m: OffsetFetchRequestOffsetFetchRequestTopic): void {
   const flexible = version >= 6;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitionIndexes, (e, x) => e.writeInt32(x));
+  { const a = m.partitionIndexes; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -164,7 +164,7 @@ export function encodeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, versi
   if (version >= 9) {
     w.writeInt32(m.memberEpoch);
   }
-  writeArray(w, true, m.topics, (e, x) => encodeOffsetFetchRequestOffsetFetchRequestTopics(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchRequestOffsetFetchRequestTopics(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -203,7 +203,7 @@ export function decodeOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, vers
 
 export function encodeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, version: number, m: OffsetFetchRequestOffsetFetchRequestTopics): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitionIndexes, (e, x) => e.writeInt32(x));
+  { const a = m.partitionIndexes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

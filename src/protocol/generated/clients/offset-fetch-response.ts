@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface OffsetFetchResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3+. */
@@ -51,7 +51,7 @@ export function encodeOffsetFetchResponse(w: Writer, version: number, m: OffsetF
     w.writeInt32(m.throttleTimeMs);
   }
   if (version <= 7) {
-    writeArray(w, flexible, m.topics, (e, x) => encodeOffsetFetchResponseOffsetFetchResponseTopic(e, version, x));
+    { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponseTopic(w, version, x); }
   } else {
     if (!(m.topics !== null && m.topics.length === 0)) unsupportedField('Topics', version);
   }
@@ -59,7 +59,7 @@ export function encodeOffsetFetchResponse(w: Writer, version: number, m: OffsetF
     w.writeInt16(m.errorCode);
   }
   if (version >= 8) {
-    writeArray(w, flexible, m.groups, (e, x) => encodeOffsetFetchResponseOffsetFetchResponseGroup(e, version, x));
+    { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponseGroup(w, version, x); }
   } else {
     if (!(m.groups !== null && m.groups.length === 0)) unsupportedField('Groups', version);
   }
@@ -105,7 +105,7 @@ export function decodeOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, ver
 export function encodeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, version: number, m: OffsetFetchResponseOffsetFetchResponseTopic): void {
   const flexible = version >= 6;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeOffsetFetchResponseOffsetFetchResponsePartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponsePartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -210,7 +210,7 @@ export function decodeOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, ver
 
 export function encodeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, version: number, m: OffsetFetchResponseOffsetFetchResponseGroup): void {
   w.writeCompactString(m.groupId);
-  writeArray(w, true, m.topics, (e, x) => encodeOffsetFetchResponseOffsetFetchResponseTopics(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponseTopics(w, version, x); }
   w.writeInt16(m.errorCode);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -250,7 +250,7 @@ export function decodeOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, ve
 
 export function encodeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, version: number, m: OffsetFetchResponseOffsetFetchResponseTopics): void {
   w.writeCompactString(m.name);
-  writeArray(w, true, m.partitions, (e, x) => encodeOffsetFetchResponseOffsetFetchResponsePartitions(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponsePartitions(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

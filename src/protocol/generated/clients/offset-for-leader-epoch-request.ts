@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface OffsetForLeaderEpochRequest {
   /** The broker ID of the follower, of -1 if this request is from a consumer. Versions 3+. */
@@ -42,7 +42,7 @@ export function encodeOffsetForLeaderEpochRequest(w: Writer, version: number, m:
   if (version >= 3) {
     w.writeInt32(m.replicaId);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -85,7 +85,7 @@ export function decodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(r: Reader,
 export function encodeOffsetForLeaderEpochRequestOffsetForLeaderTopic(w: Writer, version: number, m: OffsetForLeaderEpochRequestOffsetForLeaderTopic): void {
   const flexible = version >= 4;
   (flexible ? w.writeCompactString(m.topic) : w.writeString(m.topic));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeOffsetForLeaderEpochRequestOffsetForLeaderPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetForLeaderEpochRequestOffsetForLeaderPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface OffsetForLeaderEpochResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 2+. */
@@ -42,7 +42,7 @@ export function encodeOffsetForLeaderEpochResponse(w: Writer, version: number, m
   if (version >= 2) {
     w.writeInt32(m.throttleTimeMs);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -85,7 +85,7 @@ export function decodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(r: 
 export function encodeOffsetForLeaderEpochResponseOffsetForLeaderTopicResult(w: Writer, version: number, m: OffsetForLeaderEpochResponseOffsetForLeaderTopicResult): void {
   const flexible = version >= 4;
   (flexible ? w.writeCompactString(m.topic) : w.writeString(m.topic));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeOffsetForLeaderEpochResponseEpochEndOffset(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetForLeaderEpochResponseEpochEndOffset(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

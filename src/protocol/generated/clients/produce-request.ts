@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ProduceRequest {
   /** The transactional ID, or null if the producer is not transactional. Versions 3+. */
@@ -54,7 +54,7 @@ export function encodeProduceRequest(w: Writer, version: number, m: ProduceReque
   }
   w.writeInt16(m.acks);
   w.writeInt32(m.timeoutMs);
-  writeArray(w, flexible, m.topicData, (e, x) => encodeProduceRequestTopicProduceData(e, version, x));
+  { const a = m.topicData; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeProduceRequestTopicProduceData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -97,7 +97,7 @@ export function decodeProduceRequestTopicProduceData(r: Reader, version: number)
 export function encodeProduceRequestTopicProduceData(w: Writer, version: number, m: ProduceRequestTopicProduceData): void {
   const flexible = version >= 9;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitionData, (e, x) => encodeProduceRequestPartitionProduceData(e, version, x));
+  { const a = m.partitionData; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeProduceRequestPartitionProduceData(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

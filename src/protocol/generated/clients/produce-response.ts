@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ProduceResponse {
   /** Each produce response Versions 0+. */
@@ -47,15 +47,19 @@ export function decodeProduceResponse(r: Reader, version: number): ProduceRespon
 
 export function encodeProduceResponse(w: Writer, version: number, m: ProduceResponse): void {
   const flexible = version >= 9;
-  writeArray(w, flexible, m.responses, (e, x) => encodeProduceResponseTopicProduceResponse(e, version, x));
+  { const a = m.responses; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeProduceResponseTopicProduceResponse(w, version, x); }
   if (version >= 1) {
     w.writeInt32(m.throttleTimeMs);
   }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 10 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, flexible, m.nodeEndpoints, (e, x) => encodeProduceResponseNodeEndpoint(e, version, x)); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 10 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0);
+    if (!tag0 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.nodeEndpoints; if (writeArrayHeader(t, flexible, a)) for (const x of a) encodeProduceResponseNodeEndpoint(t, version, x); }; } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 
@@ -95,7 +99,7 @@ export function decodeProduceResponseTopicProduceResponse(r: Reader, version: nu
 export function encodeProduceResponseTopicProduceResponse(w: Writer, version: number, m: ProduceResponseTopicProduceResponse): void {
   const flexible = version >= 9;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitionResponses, (e, x) => encodeProduceResponsePartitionProduceResponse(e, version, x));
+  { const a = m.partitionResponses; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeProduceResponsePartitionProduceResponse(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -175,16 +179,20 @@ export function encodeProduceResponsePartitionProduceResponse(w: Writer, version
     w.writeInt64(m.logStartOffset);
   }
   if (version >= 8) {
-    writeArray(w, flexible, m.recordErrors, (e, x) => encodeProduceResponseBatchIndexAndErrorMessage(e, version, x));
+    { const a = m.recordErrors; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeProduceResponseBatchIndexAndErrorMessage(w, version, x); }
   }
   if (version >= 8) {
     (flexible ? w.writeCompactNullableString(m.errorMessage) : w.writeNullableString(m.errorMessage));
   }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 10 && !(m.currentLeader !== null && isDefaultProduceResponseLeaderIdAndEpoch(m.currentLeader))) known.push({ tag: 0, write: (t) => { encodeProduceResponseLeaderIdAndEpoch(t, version, m.currentLeader); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 10 && !(m.currentLeader !== null && isDefaultProduceResponseLeaderIdAndEpoch(m.currentLeader));
+    if (!tag0 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { encodeProduceResponseLeaderIdAndEpoch(t, version, m.currentLeader); } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ReadShareGroupStateRequest {
   /** The group identifier. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeReadShareGroupStateRequest(r: Reader, version: number): Re
 
 export function encodeReadShareGroupStateRequest(w: Writer, version: number, m: ReadShareGroupStateRequest): void {
   w.writeCompactString(m.groupId);
-  writeArray(w, true, m.topics, (e, x) => encodeReadShareGroupStateRequestReadStateData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateRequestReadStateData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -77,7 +77,7 @@ export function decodeReadShareGroupStateRequestReadStateData(r: Reader, version
 
 export function encodeReadShareGroupStateRequestReadStateData(w: Writer, version: number, m: ReadShareGroupStateRequestReadStateData): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeReadShareGroupStateRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ReadShareGroupStateResponse {
   /** The read results Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeReadShareGroupStateResponse(r: Reader, version: number): R
 }
 
 export function encodeReadShareGroupStateResponse(w: Writer, version: number, m: ReadShareGroupStateResponse): void {
-  writeArray(w, true, m.results, (e, x) => encodeReadShareGroupStateResponseReadStateResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateResponseReadStateResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -72,7 +72,7 @@ export function decodeReadShareGroupStateResponseReadStateResult(r: Reader, vers
 
 export function encodeReadShareGroupStateResponseReadStateResult(w: Writer, version: number, m: ReadShareGroupStateResponseReadStateResult): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeReadShareGroupStateResponsePartitionResult(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateResponsePartitionResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -131,7 +131,7 @@ export function encodeReadShareGroupStateResponsePartitionResult(w: Writer, vers
   w.writeCompactNullableString(m.errorMessage);
   w.writeInt32(m.stateEpoch);
   w.writeInt64(m.startOffset);
-  writeArray(w, true, m.stateBatches, (e, x) => encodeReadShareGroupStateResponseStateBatch(e, version, x));
+  { const a = m.stateBatches; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateResponseStateBatch(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

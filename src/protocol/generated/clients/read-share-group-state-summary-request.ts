@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ReadShareGroupStateSummaryRequest {
   /** The group identifier. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeReadShareGroupStateSummaryRequest(r: Reader, version: numb
 
 export function encodeReadShareGroupStateSummaryRequest(w: Writer, version: number, m: ReadShareGroupStateSummaryRequest): void {
   w.writeCompactString(m.groupId);
-  writeArray(w, true, m.topics, (e, x) => encodeReadShareGroupStateSummaryRequestReadStateSummaryData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateSummaryRequestReadStateSummaryData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -77,7 +77,7 @@ export function decodeReadShareGroupStateSummaryRequestReadStateSummaryData(r: R
 
 export function encodeReadShareGroupStateSummaryRequestReadStateSummaryData(w: Writer, version: number, m: ReadShareGroupStateSummaryRequestReadStateSummaryData): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeReadShareGroupStateSummaryRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateSummaryRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ReadShareGroupStateSummaryResponse {
   /** The read results Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeReadShareGroupStateSummaryResponse(r: Reader, version: num
 }
 
 export function encodeReadShareGroupStateSummaryResponse(w: Writer, version: number, m: ReadShareGroupStateSummaryResponse): void {
-  writeArray(w, true, m.results, (e, x) => encodeReadShareGroupStateSummaryResponseReadStateSummaryResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateSummaryResponseReadStateSummaryResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -72,7 +72,7 @@ export function decodeReadShareGroupStateSummaryResponseReadStateSummaryResult(r
 
 export function encodeReadShareGroupStateSummaryResponseReadStateSummaryResult(w: Writer, version: number, m: ReadShareGroupStateSummaryResponseReadStateSummaryResult): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeReadShareGroupStateSummaryResponsePartitionResult(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeReadShareGroupStateSummaryResponsePartitionResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

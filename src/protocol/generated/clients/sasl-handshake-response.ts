@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { readArray, readNonNull, unsupportedField, writeArray } from '../../codec-runtime.js';
+import { readArray, readNonNull, unsupportedField, writeArrayHeader } from '../../codec-runtime.js';
 
 export interface SaslHandshakeResponse {
   /** The error code, or 0 if there was no error. Versions 0+. */
@@ -26,5 +26,5 @@ export function decodeSaslHandshakeResponse(r: Reader, version: number): SaslHan
 
 export function encodeSaslHandshakeResponse(w: Writer, version: number, m: SaslHandshakeResponse): void {
   w.writeInt16(m.errorCode);
-  writeArray(w, false, m.mechanisms, (e, x) => e.writeString(x));
+  { const a = m.mechanisms; if (writeArrayHeader(w, false, a)) for (const x of a) w.writeString(x); }
 }

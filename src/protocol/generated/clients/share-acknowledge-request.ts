@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareAcknowledgeRequest {
   /** The group identifier. Versions 0+. */
@@ -48,7 +48,7 @@ export function encodeShareAcknowledgeRequest(w: Writer, version: number, m: Sha
   w.writeCompactNullableString(m.groupId);
   w.writeCompactNullableString(m.memberId);
   w.writeInt32(m.shareSessionEpoch);
-  writeArray(w, true, m.topics, (e, x) => encodeShareAcknowledgeRequestAcknowledgeTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareAcknowledgeRequestAcknowledgeTopic(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -87,7 +87,7 @@ export function decodeShareAcknowledgeRequestAcknowledgeTopic(r: Reader, version
 
 export function encodeShareAcknowledgeRequestAcknowledgeTopic(w: Writer, version: number, m: ShareAcknowledgeRequestAcknowledgeTopic): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeShareAcknowledgeRequestAcknowledgePartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareAcknowledgeRequestAcknowledgePartition(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -126,7 +126,7 @@ export function decodeShareAcknowledgeRequestAcknowledgePartition(r: Reader, ver
 
 export function encodeShareAcknowledgeRequestAcknowledgePartition(w: Writer, version: number, m: ShareAcknowledgeRequestAcknowledgePartition): void {
   w.writeInt32(m.partitionIndex);
-  writeArray(w, true, m.acknowledgementBatches, (e, x) => encodeShareAcknowledgeRequestAcknowledgementBatch(e, version, x));
+  { const a = m.acknowledgementBatches; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareAcknowledgeRequestAcknowledgementBatch(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -170,7 +170,7 @@ export function decodeShareAcknowledgeRequestAcknowledgementBatch(r: Reader, ver
 export function encodeShareAcknowledgeRequestAcknowledgementBatch(w: Writer, version: number, m: ShareAcknowledgeRequestAcknowledgementBatch): void {
   w.writeInt64(m.firstOffset);
   w.writeInt64(m.lastOffset);
-  writeArray(w, true, m.acknowledgeTypes, (e, x) => e.writeInt8(x));
+  { const a = m.acknowledgeTypes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt8(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareAcknowledgeResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -52,8 +52,8 @@ export function encodeShareAcknowledgeResponse(w: Writer, version: number, m: Sh
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.errorMessage);
-  writeArray(w, true, m.responses, (e, x) => encodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(e, version, x));
-  writeArray(w, true, m.nodeEndpoints, (e, x) => encodeShareAcknowledgeResponseNodeEndpoint(e, version, x));
+  { const a = m.responses; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w, version, x); }
+  { const a = m.nodeEndpoints; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareAcknowledgeResponseNodeEndpoint(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -92,7 +92,7 @@ export function decodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(r: R
 
 export function encodeShareAcknowledgeResponseShareAcknowledgeTopicResponse(w: Writer, version: number, m: ShareAcknowledgeResponseShareAcknowledgeTopicResponse): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeShareAcknowledgeResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareAcknowledgeResponsePartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareFetchRequest {
   /** The group identifier. Versions 0+. */
@@ -67,8 +67,8 @@ export function encodeShareFetchRequest(w: Writer, version: number, m: ShareFetc
   w.writeInt32(m.maxWaitMs);
   w.writeInt32(m.minBytes);
   w.writeInt32(m.maxBytes);
-  writeArray(w, true, m.topics, (e, x) => encodeShareFetchRequestFetchTopic(e, version, x));
-  writeArray(w, true, m.forgottenTopicsData, (e, x) => encodeShareFetchRequestForgottenTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareFetchRequestFetchTopic(w, version, x); }
+  { const a = m.forgottenTopicsData; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareFetchRequestForgottenTopic(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -107,7 +107,7 @@ export function decodeShareFetchRequestFetchTopic(r: Reader, version: number): S
 
 export function encodeShareFetchRequestFetchTopic(w: Writer, version: number, m: ShareFetchRequestFetchTopic): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeShareFetchRequestFetchPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareFetchRequestFetchPartition(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -151,7 +151,7 @@ export function decodeShareFetchRequestFetchPartition(r: Reader, version: number
 export function encodeShareFetchRequestFetchPartition(w: Writer, version: number, m: ShareFetchRequestFetchPartition): void {
   w.writeInt32(m.partitionIndex);
   w.writeInt32(m.partitionMaxBytes);
-  writeArray(w, true, m.acknowledgementBatches, (e, x) => encodeShareFetchRequestAcknowledgementBatch(e, version, x));
+  { const a = m.acknowledgementBatches; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareFetchRequestAcknowledgementBatch(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -195,7 +195,7 @@ export function decodeShareFetchRequestAcknowledgementBatch(r: Reader, version: 
 export function encodeShareFetchRequestAcknowledgementBatch(w: Writer, version: number, m: ShareFetchRequestAcknowledgementBatch): void {
   w.writeInt64(m.firstOffset);
   w.writeInt64(m.lastOffset);
-  writeArray(w, true, m.acknowledgeTypes, (e, x) => e.writeInt8(x));
+  { const a = m.acknowledgeTypes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt8(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -234,7 +234,7 @@ export function decodeShareFetchRequestForgottenTopic(r: Reader, version: number
 
 export function encodeShareFetchRequestForgottenTopic(w: Writer, version: number, m: ShareFetchRequestForgottenTopic): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareFetchResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -52,8 +52,8 @@ export function encodeShareFetchResponse(w: Writer, version: number, m: ShareFet
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.errorMessage);
-  writeArray(w, true, m.responses, (e, x) => encodeShareFetchResponseShareFetchableTopicResponse(e, version, x));
-  writeArray(w, true, m.nodeEndpoints, (e, x) => encodeShareFetchResponseNodeEndpoint(e, version, x));
+  { const a = m.responses; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareFetchResponseShareFetchableTopicResponse(w, version, x); }
+  { const a = m.nodeEndpoints; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareFetchResponseNodeEndpoint(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -92,7 +92,7 @@ export function decodeShareFetchResponseShareFetchableTopicResponse(r: Reader, v
 
 export function encodeShareFetchResponseShareFetchableTopicResponse(w: Writer, version: number, m: ShareFetchResponseShareFetchableTopicResponse): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeShareFetchResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareFetchResponsePartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -161,7 +161,7 @@ export function encodeShareFetchResponsePartitionData(w: Writer, version: number
   w.writeCompactNullableString(m.acknowledgeErrorMessage);
   encodeShareFetchResponseLeaderIdAndEpoch(w, version, m.currentLeader);
   w.writeCompactNullableBytes(m.records);
-  writeArray(w, true, m.acquiredRecords, (e, x) => encodeShareFetchResponseAcquiredRecords(e, version, x));
+  { const a = m.acquiredRecords; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareFetchResponseAcquiredRecords(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareGroupDescribeResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeShareGroupDescribeResponse(r: Reader, version: number): Sh
 
 export function encodeShareGroupDescribeResponse(w: Writer, version: number, m: ShareGroupDescribeResponse): void {
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, true, m.groups, (e, x) => encodeShareGroupDescribeResponseDescribedGroup(e, version, x));
+  { const a = m.groups; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareGroupDescribeResponseDescribedGroup(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -111,7 +111,7 @@ export function encodeShareGroupDescribeResponseDescribedGroup(w: Writer, versio
   w.writeInt32(m.groupEpoch);
   w.writeInt32(m.assignmentEpoch);
   w.writeCompactString(m.assignorName);
-  writeArray(w, true, m.members, (e, x) => encodeShareGroupDescribeResponseMember(e, version, x));
+  { const a = m.members; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareGroupDescribeResponseMember(w, version, x); }
   w.writeInt32(m.authorizedOperations);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -175,7 +175,7 @@ export function encodeShareGroupDescribeResponseMember(w: Writer, version: numbe
   w.writeInt32(m.memberEpoch);
   w.writeCompactString(m.clientId);
   w.writeCompactString(m.clientHost);
-  writeArray(w, true, m.subscribedTopicNames, (e, x) => e.writeCompactString(x));
+  { const a = m.subscribedTopicNames; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   encodeShareGroupDescribeResponseAssignment(w, version, m.assignment);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -210,7 +210,7 @@ export function decodeShareGroupDescribeResponseAssignment(r: Reader, version: n
 }
 
 export function encodeShareGroupDescribeResponseAssignment(w: Writer, version: number, m: ShareGroupDescribeResponseAssignment): void {
-  writeArray(w, true, m.topicPartitions, (e, x) => encodeShareGroupDescribeResponseTopicPartitions(e, version, x));
+  { const a = m.topicPartitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareGroupDescribeResponseTopicPartitions(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -254,7 +254,7 @@ export function decodeShareGroupDescribeResponseTopicPartitions(r: Reader, versi
 export function encodeShareGroupDescribeResponseTopicPartitions(w: Writer, version: number, m: ShareGroupDescribeResponseTopicPartitions): void {
   w.writeUuid(m.topicId);
   w.writeCompactString(m.topicName);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, requireNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, requireNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareGroupHeartbeatRequest {
   /** The group identifier. Versions 0+. */
@@ -53,7 +53,7 @@ export function encodeShareGroupHeartbeatRequest(w: Writer, version: number, m: 
   w.writeCompactString(m.memberId);
   w.writeInt32(m.memberEpoch);
   w.writeCompactNullableString(m.rackId);
-  writeArray(w, true, m.subscribedTopicNames, (e, x) => e.writeCompactString(requireNonNull(x, 'SubscribedTopicNames', version)));
+  { const a = m.subscribedTopicNames; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(requireNonNull(x, 'SubscribedTopicNames', version)); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

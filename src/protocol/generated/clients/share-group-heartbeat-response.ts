@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareGroupHeartbeatResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -97,7 +97,7 @@ export function decodeShareGroupHeartbeatResponseAssignment(r: Reader, version: 
 }
 
 export function encodeShareGroupHeartbeatResponseAssignment(w: Writer, version: number, m: ShareGroupHeartbeatResponseAssignment): void {
-  writeArray(w, true, m.topicPartitions, (e, x) => encodeShareGroupHeartbeatResponseTopicPartitions(e, version, x));
+  { const a = m.topicPartitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareGroupHeartbeatResponseTopicPartitions(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -136,7 +136,7 @@ export function decodeShareGroupHeartbeatResponseTopicPartitions(r: Reader, vers
 
 export function encodeShareGroupHeartbeatResponseTopicPartitions(w: Writer, version: number, m: ShareGroupHeartbeatResponseTopicPartitions): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

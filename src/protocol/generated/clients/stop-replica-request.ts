@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface StopReplicaRequest {
   /** The controller id. Versions 0+. */
@@ -79,17 +79,17 @@ export function encodeStopReplicaRequest(w: Writer, version: number, m: StopRepl
     if (!(m.deletePartitions === false)) unsupportedField('DeletePartitions', version);
   }
   if (version <= 0) {
-    writeArray(w, flexible, m.ungroupedPartitions, (e, x) => encodeStopReplicaRequestStopReplicaPartitionV0(e, version, x));
+    { const a = m.ungroupedPartitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeStopReplicaRequestStopReplicaPartitionV0(w, version, x); }
   } else {
     if (!(m.ungroupedPartitions !== null && m.ungroupedPartitions.length === 0)) unsupportedField('UngroupedPartitions', version);
   }
   if (version >= 1 && version <= 2) {
-    writeArray(w, flexible, m.topics, (e, x) => encodeStopReplicaRequestStopReplicaTopicV1(e, version, x));
+    { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeStopReplicaRequestStopReplicaTopicV1(w, version, x); }
   } else {
     if (!(m.topics !== null && m.topics.length === 0)) unsupportedField('Topics', version);
   }
   if (version >= 3) {
-    writeArray(w, flexible, m.topicStates, (e, x) => encodeStopReplicaRequestStopReplicaTopicState(e, version, x));
+    { const a = m.topicStates; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeStopReplicaRequestStopReplicaTopicState(w, version, x); }
   } else {
     if (!(m.topicStates !== null && m.topicStates.length === 0)) unsupportedField('TopicStates', version);
   }
@@ -160,7 +160,7 @@ export function decodeStopReplicaRequestStopReplicaTopicV1(r: Reader, version: n
 export function encodeStopReplicaRequestStopReplicaTopicV1(w: Writer, version: number, m: StopReplicaRequestStopReplicaTopicV1): void {
   const flexible = version >= 2;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitionIndexes, (e, x) => e.writeInt32(x));
+  { const a = m.partitionIndexes; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -201,7 +201,7 @@ export function decodeStopReplicaRequestStopReplicaTopicState(r: Reader, version
 
 export function encodeStopReplicaRequestStopReplicaTopicState(w: Writer, version: number, m: StopReplicaRequestStopReplicaTopicState): void {
   w.writeCompactString(m.topicName);
-  writeArray(w, true, m.partitionStates, (e, x) => encodeStopReplicaRequestStopReplicaPartitionState(e, version, x));
+  { const a = m.partitionStates; if (writeArrayHeader(w, true, a)) for (const x of a) encodeStopReplicaRequestStopReplicaPartitionState(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

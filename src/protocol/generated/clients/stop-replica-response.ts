@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface StopReplicaResponse {
   /** The top-level error code, or 0 if there was no top-level error. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeStopReplicaResponse(r: Reader, version: number): StopRepli
 export function encodeStopReplicaResponse(w: Writer, version: number, m: StopReplicaResponse): void {
   const flexible = version >= 2;
   w.writeInt16(m.errorCode);
-  writeArray(w, flexible, m.partitionErrors, (e, x) => encodeStopReplicaResponseStopReplicaPartitionError(e, version, x));
+  { const a = m.partitionErrors; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeStopReplicaResponseStopReplicaPartitionError(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface SyncGroupRequest {
   /** The unique group identifier. Versions 0+. */
@@ -73,7 +73,7 @@ export function encodeSyncGroupRequest(w: Writer, version: number, m: SyncGroupR
   if (version >= 5) {
     (flexible ? w.writeCompactNullableString(m.protocolName) : w.writeNullableString(m.protocolName));
   }
-  writeArray(w, flexible, m.assignments, (e, x) => encodeSyncGroupRequestSyncGroupRequestAssignment(e, version, x));
+  { const a = m.assignments; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeSyncGroupRequestSyncGroupRequestAssignment(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

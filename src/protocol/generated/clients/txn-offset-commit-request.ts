@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface TxnOffsetCommitRequest {
   /** The ID of the transaction. Versions 0+. */
@@ -82,7 +82,7 @@ export function encodeTxnOffsetCommitRequest(w: Writer, version: number, m: TxnO
   } else {
     if (!(m.groupInstanceId === null)) unsupportedField('GroupInstanceId', version);
   }
-  writeArray(w, flexible, m.topics, (e, x) => encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -125,7 +125,7 @@ export function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reade
 export function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w: Writer, version: number, m: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic): void {
   const flexible = version >= 3;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

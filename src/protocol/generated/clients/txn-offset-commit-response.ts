@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface TxnOffsetCommitResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
@@ -40,7 +40,7 @@ export function decodeTxnOffsetCommitResponse(r: Reader, version: number): TxnOf
 export function encodeTxnOffsetCommitResponse(w: Writer, version: number, m: TxnOffsetCommitResponse): void {
   const flexible = version >= 3;
   w.writeInt32(m.throttleTimeMs);
-  writeArray(w, flexible, m.topics, (e, x) => encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -83,7 +83,7 @@ export function decodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Rea
 export function encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w: Writer, version: number, m: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic): void {
   const flexible = version >= 3;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

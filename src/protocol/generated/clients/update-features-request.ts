@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface UpdateFeaturesRequest {
   /** How long to wait in milliseconds before timing out the request. Versions 0+. */
@@ -42,7 +42,7 @@ export function decodeUpdateFeaturesRequest(r: Reader, version: number): UpdateF
 
 export function encodeUpdateFeaturesRequest(w: Writer, version: number, m: UpdateFeaturesRequest): void {
   w.writeInt32(m.timeoutMs);
-  writeArray(w, true, m.featureUpdates, (e, x) => encodeUpdateFeaturesRequestFeatureUpdateKey(e, version, x));
+  { const a = m.featureUpdates; if (writeArrayHeader(w, true, a)) for (const x of a) encodeUpdateFeaturesRequestFeatureUpdateKey(w, version, x); }
   if (version >= 1) {
     w.writeBool(m.validateOnly);
   } else {

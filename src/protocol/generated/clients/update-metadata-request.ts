@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface UpdateMetadataRequest {
   /** The controller id. Versions 0+. */
@@ -78,21 +78,25 @@ export function encodeUpdateMetadataRequest(w: Writer, version: number, m: Updat
     w.writeInt64(m.brokerEpoch);
   }
   if (version <= 4) {
-    writeArray(w, flexible, m.ungroupedPartitionStates, (e, x) => encodeUpdateMetadataRequestUpdateMetadataPartitionState(e, version, x));
+    { const a = m.ungroupedPartitionStates; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeUpdateMetadataRequestUpdateMetadataPartitionState(w, version, x); }
   } else {
     if (!(m.ungroupedPartitionStates !== null && m.ungroupedPartitionStates.length === 0)) unsupportedField('UngroupedPartitionStates', version);
   }
   if (version >= 5) {
-    writeArray(w, flexible, m.topicStates, (e, x) => encodeUpdateMetadataRequestUpdateMetadataTopicState(e, version, x));
+    { const a = m.topicStates; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeUpdateMetadataRequestUpdateMetadataTopicState(w, version, x); }
   } else {
     if (!(m.topicStates !== null && m.topicStates.length === 0)) unsupportedField('TopicStates', version);
   }
-  writeArray(w, flexible, m.liveBrokers, (e, x) => encodeUpdateMetadataRequestUpdateMetadataBroker(e, version, x));
+  { const a = m.liveBrokers; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeUpdateMetadataRequestUpdateMetadataBroker(w, version, x); }
   if (flexible) {
-    const known: KnownTaggedField[] = [];
-    if (version >= 8 && !(m.type === 0)) known.push({ tag: 0, write: (t) => { t.writeInt8(m.type); } });
-    if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-    else writeTaggedFields(w, known, m.unknownTaggedFields);
+    const tag0 = version >= 8 && !(m.type === 0);
+    if (!tag0 && m.unknownTaggedFields === undefined) {
+      w.writeUVarint(0);
+    } else {
+      const known: KnownTaggedField[] = [];
+      if (tag0) known.push({ tag: 0, write: (t) => { t.writeInt8(m.type); } });
+      writeTaggedFields(w, known, m.unknownTaggedFields);
+    }
   }
 }
 
@@ -166,11 +170,11 @@ export function encodeUpdateMetadataRequestUpdateMetadataPartitionState(w: Write
   w.writeInt32(m.controllerEpoch);
   w.writeInt32(m.leader);
   w.writeInt32(m.leaderEpoch);
-  writeArray(w, flexible, m.isr, (e, x) => e.writeInt32(x));
+  { const a = m.isr; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   w.writeInt32(m.zkVersion);
-  writeArray(w, flexible, m.replicas, (e, x) => e.writeInt32(x));
+  { const a = m.replicas; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (version >= 4) {
-    writeArray(w, flexible, m.offlineReplicas, (e, x) => e.writeInt32(x));
+    { const a = m.offlineReplicas; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -221,7 +225,7 @@ export function encodeUpdateMetadataRequestUpdateMetadataTopicState(w: Writer, v
   if (version >= 7) {
     w.writeUuid(m.topicId);
   }
-  writeArray(w, flexible, m.partitionStates, (e, x) => encodeUpdateMetadataRequestUpdateMetadataPartitionState(e, version, x));
+  { const a = m.partitionStates; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeUpdateMetadataRequestUpdateMetadataPartitionState(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -283,7 +287,7 @@ export function encodeUpdateMetadataRequestUpdateMetadataBroker(w: Writer, versi
     w.writeInt32(m.v0Port);
   }
   if (version >= 1) {
-    writeArray(w, flexible, m.endpoints, (e, x) => encodeUpdateMetadataRequestUpdateMetadataEndpoint(e, version, x));
+    { const a = m.endpoints; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeUpdateMetadataRequestUpdateMetadataEndpoint(w, version, x); }
   }
   if (version >= 2) {
     (flexible ? w.writeCompactNullableString(m.rack) : w.writeNullableString(m.rack));

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface UpdateRaftVoterRequest {
   /** Versions 0+. */
@@ -57,7 +57,7 @@ export function encodeUpdateRaftVoterRequest(w: Writer, version: number, m: Upda
   w.writeInt32(m.currentLeaderEpoch);
   w.writeInt32(m.voterId);
   w.writeUuid(m.voterDirectoryId);
-  writeArray(w, true, m.listeners, (e, x) => encodeUpdateRaftVoterRequestListener(e, version, x));
+  { const a = m.listeners; if (writeArrayHeader(w, true, a)) for (const x of a) encodeUpdateRaftVoterRequestListener(w, version, x); }
   encodeUpdateRaftVoterRequestKRaftVersionFeature(w, version, m.kRaftVersionFeature);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);

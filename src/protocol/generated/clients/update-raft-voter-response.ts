@@ -47,10 +47,14 @@ export function decodeUpdateRaftVoterResponse(r: Reader, version: number): Updat
 export function encodeUpdateRaftVoterResponse(w: Writer, version: number, m: UpdateRaftVoterResponse): void {
   w.writeInt32(m.throttleTimeMs);
   w.writeInt16(m.errorCode);
-  const known: KnownTaggedField[] = [];
-  if (!(m.currentLeader !== null && isDefaultUpdateRaftVoterResponseCurrentLeader(m.currentLeader))) known.push({ tag: 0, write: (t) => { encodeUpdateRaftVoterResponseCurrentLeader(t, version, m.currentLeader); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = !(m.currentLeader !== null && isDefaultUpdateRaftVoterResponseCurrentLeader(m.currentLeader));
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { encodeUpdateRaftVoterResponseCurrentLeader(t, version, m.currentLeader); } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }
 
 export interface UpdateRaftVoterResponseCurrentLeader {

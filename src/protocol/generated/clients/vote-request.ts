@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface VoteRequest {
   /** Versions 0+. */
@@ -45,7 +45,7 @@ export function encodeVoteRequest(w: Writer, version: number, m: VoteRequest): v
   if (version >= 1) {
     w.writeInt32(m.voterId);
   }
-  writeArray(w, true, m.topics, (e, x) => encodeVoteRequestTopicData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeVoteRequestTopicData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -84,7 +84,7 @@ export function decodeVoteRequestTopicData(r: Reader, version: number): VoteRequ
 
 export function encodeVoteRequestTopicData(w: Writer, version: number, m: VoteRequestTopicData): void {
   w.writeCompactString(m.topicName);
-  writeArray(w, true, m.partitions, (e, x) => encodeVoteRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeVoteRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

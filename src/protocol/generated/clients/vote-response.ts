@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface VoteResponse {
   /** The top level error code. Versions 0+. */
@@ -46,11 +46,15 @@ export function decodeVoteResponse(r: Reader, version: number): VoteResponse {
 
 export function encodeVoteResponse(w: Writer, version: number, m: VoteResponse): void {
   w.writeInt16(m.errorCode);
-  writeArray(w, true, m.topics, (e, x) => encodeVoteResponseTopicData(e, version, x));
-  const known: KnownTaggedField[] = [];
-  if (version >= 1 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, true, m.nodeEndpoints, (e, x) => encodeVoteResponseNodeEndpoint(e, version, x)); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeVoteResponseTopicData(w, version, x); }
+  const tag0 = version >= 1 && !(m.nodeEndpoints !== null && m.nodeEndpoints.length === 0);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.nodeEndpoints; if (writeArrayHeader(t, true, a)) for (const x of a) encodeVoteResponseNodeEndpoint(t, version, x); }; } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }
 
 export interface VoteResponseTopicData {
@@ -87,7 +91,7 @@ export function decodeVoteResponseTopicData(r: Reader, version: number): VoteRes
 
 export function encodeVoteResponseTopicData(w: Writer, version: number, m: VoteResponseTopicData): void {
   w.writeCompactString(m.topicName);
-  writeArray(w, true, m.partitions, (e, x) => encodeVoteResponsePartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeVoteResponsePartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

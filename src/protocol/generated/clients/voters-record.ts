@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface VotersRecord {
   /** The version of the voters record Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeVotersRecord(r: Reader, version: number): VotersRecord {
 
 export function encodeVotersRecord(w: Writer, version: number, m: VotersRecord): void {
   w.writeInt16(m.version);
-  writeArray(w, true, m.voters, (e, x) => encodeVotersRecordVoter(e, version, x));
+  { const a = m.voters; if (writeArrayHeader(w, true, a)) for (const x of a) encodeVotersRecordVoter(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -86,7 +86,7 @@ export function decodeVotersRecordVoter(r: Reader, version: number): VotersRecor
 export function encodeVotersRecordVoter(w: Writer, version: number, m: VotersRecordVoter): void {
   w.writeInt32(m.voterId);
   w.writeUuid(m.voterDirectoryId);
-  writeArray(w, true, m.endpoints, (e, x) => encodeVotersRecordEndpoint(e, version, x));
+  { const a = m.endpoints; if (writeArrayHeader(w, true, a)) for (const x of a) encodeVotersRecordEndpoint(w, version, x); }
   encodeVotersRecordKRaftVersionFeature(w, version, m.kRaftVersionFeature);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface WriteShareGroupStateRequest {
   /** The group identifier. Versions 0+. */
@@ -38,7 +38,7 @@ export function decodeWriteShareGroupStateRequest(r: Reader, version: number): W
 
 export function encodeWriteShareGroupStateRequest(w: Writer, version: number, m: WriteShareGroupStateRequest): void {
   w.writeCompactString(m.groupId);
-  writeArray(w, true, m.topics, (e, x) => encodeWriteShareGroupStateRequestWriteStateData(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeWriteShareGroupStateRequestWriteStateData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -77,7 +77,7 @@ export function decodeWriteShareGroupStateRequestWriteStateData(r: Reader, versi
 
 export function encodeWriteShareGroupStateRequestWriteStateData(w: Writer, version: number, m: WriteShareGroupStateRequestWriteStateData): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeWriteShareGroupStateRequestPartitionData(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeWriteShareGroupStateRequestPartitionData(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -131,7 +131,7 @@ export function encodeWriteShareGroupStateRequestPartitionData(w: Writer, versio
   w.writeInt32(m.stateEpoch);
   w.writeInt32(m.leaderEpoch);
   w.writeInt64(m.startOffset);
-  writeArray(w, true, m.stateBatches, (e, x) => encodeWriteShareGroupStateRequestStateBatch(e, version, x));
+  { const a = m.stateBatches; if (writeArrayHeader(w, true, a)) for (const x of a) encodeWriteShareGroupStateRequestStateBatch(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

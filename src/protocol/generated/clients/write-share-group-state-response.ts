@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface WriteShareGroupStateResponse {
   /** The write results Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeWriteShareGroupStateResponse(r: Reader, version: number): 
 }
 
 export function encodeWriteShareGroupStateResponse(w: Writer, version: number, m: WriteShareGroupStateResponse): void {
-  writeArray(w, true, m.results, (e, x) => encodeWriteShareGroupStateResponseWriteStateResult(e, version, x));
+  { const a = m.results; if (writeArrayHeader(w, true, a)) for (const x of a) encodeWriteShareGroupStateResponseWriteStateResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -72,7 +72,7 @@ export function decodeWriteShareGroupStateResponseWriteStateResult(r: Reader, ve
 
 export function encodeWriteShareGroupStateResponseWriteStateResult(w: Writer, version: number, m: WriteShareGroupStateResponseWriteStateResult): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => encodeWriteShareGroupStateResponsePartitionResult(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeWriteShareGroupStateResponsePartitionResult(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface WriteTxnMarkersRequest {
   /** The transaction markers to be written. Versions 0+. */
@@ -35,7 +35,7 @@ export function decodeWriteTxnMarkersRequest(r: Reader, version: number): WriteT
 
 export function encodeWriteTxnMarkersRequest(w: Writer, version: number, m: WriteTxnMarkersRequest): void {
   const flexible = version >= 1;
-  writeArray(w, flexible, m.markers, (e, x) => encodeWriteTxnMarkersRequestWritableTxnMarker(e, version, x));
+  { const a = m.markers; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeWriteTxnMarkersRequestWritableTxnMarker(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -92,7 +92,7 @@ export function encodeWriteTxnMarkersRequestWritableTxnMarker(w: Writer, version
   w.writeInt64(m.producerId);
   w.writeInt16(m.producerEpoch);
   w.writeBool(m.transactionResult);
-  writeArray(w, flexible, m.topics, (e, x) => encodeWriteTxnMarkersRequestWritableTxnMarkerTopic(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeWriteTxnMarkersRequestWritableTxnMarkerTopic(w, version, x); }
   w.writeInt32(m.coordinatorEpoch);
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
@@ -136,7 +136,7 @@ export function decodeWriteTxnMarkersRequestWritableTxnMarkerTopic(r: Reader, ve
 export function encodeWriteTxnMarkersRequestWritableTxnMarkerTopic(w: Writer, version: number, m: WriteTxnMarkersRequestWritableTxnMarkerTopic): void {
   const flexible = version >= 1;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitionIndexes, (e, x) => e.writeInt32(x));
+  { const a = m.partitionIndexes; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface WriteTxnMarkersResponse {
   /** The results for writing makers. Versions 0+. */
@@ -35,7 +35,7 @@ export function decodeWriteTxnMarkersResponse(r: Reader, version: number): Write
 
 export function encodeWriteTxnMarkersResponse(w: Writer, version: number, m: WriteTxnMarkersResponse): void {
   const flexible = version >= 1;
-  writeArray(w, flexible, m.markers, (e, x) => encodeWriteTxnMarkersResponseWritableTxnMarkerResult(e, version, x));
+  { const a = m.markers; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeWriteTxnMarkersResponseWritableTxnMarkerResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -78,7 +78,7 @@ export function decodeWriteTxnMarkersResponseWritableTxnMarkerResult(r: Reader, 
 export function encodeWriteTxnMarkersResponseWritableTxnMarkerResult(w: Writer, version: number, m: WriteTxnMarkersResponseWritableTxnMarkerResult): void {
   const flexible = version >= 1;
   w.writeInt64(m.producerId);
-  writeArray(w, flexible, m.topics, (e, x) => encodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
@@ -121,7 +121,7 @@ export function decodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(r: Rea
 export function encodeWriteTxnMarkersResponseWritableTxnMarkerTopicResult(w: Writer, version: number, m: WriteTxnMarkersResponseWritableTxnMarkerTopicResult): void {
   const flexible = version >= 1;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  writeArray(w, flexible, m.partitions, (e, x) => encodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(e, version, x));
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ConsumerGroupCurrentMemberAssignmentValue {
   /** The current member epoch that is expected from the member in the heartbeat request. Versions 0+. */
@@ -52,8 +52,8 @@ export function encodeConsumerGroupCurrentMemberAssignmentValue(w: Writer, versi
   w.writeInt32(m.memberEpoch);
   w.writeInt32(m.previousMemberEpoch);
   w.writeInt8(m.state);
-  writeArray(w, true, m.assignedPartitions, (e, x) => encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(e, version, x));
-  writeArray(w, true, m.partitionsPendingRevocation, (e, x) => encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(e, version, x));
+  { const a = m.assignedPartitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w, version, x); }
+  { const a = m.partitionsPendingRevocation; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -92,7 +92,7 @@ export function decodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(r
 
 export function encodeConsumerGroupCurrentMemberAssignmentValueTopicPartitions(w: Writer, version: number, m: ConsumerGroupCurrentMemberAssignmentValueTopicPartitions): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ConsumerGroupMemberMetadataValue {
   /** The (optional) instance id. Versions 0+. */
@@ -73,14 +73,18 @@ export function encodeConsumerGroupMemberMetadataValue(w: Writer, version: numbe
   w.writeCompactNullableString(m.rackId);
   w.writeCompactString(m.clientId);
   w.writeCompactString(m.clientHost);
-  writeArray(w, true, m.subscribedTopicNames, (e, x) => e.writeCompactString(x));
+  { const a = m.subscribedTopicNames; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   w.writeCompactNullableString(m.subscribedTopicRegex);
   w.writeInt32(m.rebalanceTimeoutMs);
   w.writeCompactNullableString(m.serverAssignor);
-  const known: KnownTaggedField[] = [];
-  if (!(m.classicMemberMetadata === null)) known.push({ tag: 0, write: (t) => { if (m.classicMemberMetadata === null) t.writeInt8(-1); else { t.writeInt8(1); encodeConsumerGroupMemberMetadataValueClassicMemberMetadata(t, version, m.classicMemberMetadata); }; } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = !(m.classicMemberMetadata === null);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { if (m.classicMemberMetadata === null) t.writeInt8(-1); else { t.writeInt8(1); encodeConsumerGroupMemberMetadataValueClassicMemberMetadata(t, version, m.classicMemberMetadata); }; } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }
 
 export interface ConsumerGroupMemberMetadataValueClassicMemberMetadata {
@@ -117,7 +121,7 @@ export function decodeConsumerGroupMemberMetadataValueClassicMemberMetadata(r: R
 
 export function encodeConsumerGroupMemberMetadataValueClassicMemberMetadata(w: Writer, version: number, m: ConsumerGroupMemberMetadataValueClassicMemberMetadata): void {
   w.writeInt32(m.sessionTimeoutMs);
-  writeArray(w, true, m.supportedProtocols, (e, x) => encodeConsumerGroupMemberMetadataValueClassicProtocol(e, version, x));
+  { const a = m.supportedProtocols; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupMemberMetadataValueClassicProtocol(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

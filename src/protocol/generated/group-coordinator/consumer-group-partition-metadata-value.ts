@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ConsumerGroupPartitionMetadataValue {
   /** The list of topic metadata. Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeConsumerGroupPartitionMetadataValue(r: Reader, version: nu
 }
 
 export function encodeConsumerGroupPartitionMetadataValue(w: Writer, version: number, m: ConsumerGroupPartitionMetadataValue): void {
-  writeArray(w, true, m.topics, (e, x) => encodeConsumerGroupPartitionMetadataValueTopicMetadata(e, version, x));
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupPartitionMetadataValueTopicMetadata(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -82,7 +82,7 @@ export function encodeConsumerGroupPartitionMetadataValueTopicMetadata(w: Writer
   w.writeUuid(m.topicId);
   w.writeCompactString(m.topicName);
   w.writeInt32(m.numPartitions);
-  writeArray(w, true, m.partitionMetadata, (e, x) => encodeConsumerGroupPartitionMetadataValuePartitionMetadata(e, version, x));
+  { const a = m.partitionMetadata; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupPartitionMetadataValuePartitionMetadata(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -121,7 +121,7 @@ export function decodeConsumerGroupPartitionMetadataValuePartitionMetadata(r: Re
 
 export function encodeConsumerGroupPartitionMetadataValuePartitionMetadata(w: Writer, version: number, m: ConsumerGroupPartitionMetadataValuePartitionMetadata): void {
   w.writeInt32(m.partition);
-  writeArray(w, true, m.racks, (e, x) => e.writeCompactString(x));
+  { const a = m.racks; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

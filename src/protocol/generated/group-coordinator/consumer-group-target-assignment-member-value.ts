@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ConsumerGroupTargetAssignmentMemberValue {
   /** The assigned partitions. Versions 0+. */
@@ -33,7 +33,7 @@ export function decodeConsumerGroupTargetAssignmentMemberValue(r: Reader, versio
 }
 
 export function encodeConsumerGroupTargetAssignmentMemberValue(w: Writer, version: number, m: ConsumerGroupTargetAssignmentMemberValue): void {
-  writeArray(w, true, m.topicPartitions, (e, x) => encodeConsumerGroupTargetAssignmentMemberValueTopicPartition(e, version, x));
+  { const a = m.topicPartitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeConsumerGroupTargetAssignmentMemberValueTopicPartition(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -72,7 +72,7 @@ export function decodeConsumerGroupTargetAssignmentMemberValueTopicPartition(r: 
 
 export function encodeConsumerGroupTargetAssignmentMemberValueTopicPartition(w: Writer, version: number, m: ConsumerGroupTargetAssignmentMemberValueTopicPartition): void {
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { EMPTY_BUFFER, type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface GroupMetadataValue {
   /** Versions 0+. */
@@ -62,7 +62,7 @@ export function encodeGroupMetadataValue(w: Writer, version: number, m: GroupMet
   if (version >= 2) {
     w.writeInt64(m.currentStateTimestamp);
   }
-  writeArray(w, flexible, m.members, (e, x) => encodeGroupMetadataValueMemberMetadata(e, version, x));
+  { const a = m.members; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeGroupMetadataValueMemberMetadata(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);

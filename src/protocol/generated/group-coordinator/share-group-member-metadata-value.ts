@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareGroupMemberMetadataValue {
   /** The (optional) rack id. Versions 0+. */
@@ -48,7 +48,7 @@ export function encodeShareGroupMemberMetadataValue(w: Writer, version: number, 
   w.writeCompactNullableString(m.rackId);
   w.writeCompactString(m.clientId);
   w.writeCompactString(m.clientHost);
-  writeArray(w, true, m.subscribedTopicNames, (e, x) => e.writeCompactString(x));
+  { const a = m.subscribedTopicNames; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

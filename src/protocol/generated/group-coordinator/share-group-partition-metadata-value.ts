@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ShareGroupPartitionMetadataValue {
   /** The topics with initialized share-group state. Versions 0+. */
@@ -37,8 +37,8 @@ export function decodeShareGroupPartitionMetadataValue(r: Reader, version: numbe
 }
 
 export function encodeShareGroupPartitionMetadataValue(w: Writer, version: number, m: ShareGroupPartitionMetadataValue): void {
-  writeArray(w, true, m.initializedTopics, (e, x) => encodeShareGroupPartitionMetadataValueTopicPartitionsInfo(e, version, x));
-  writeArray(w, true, m.deletingTopics, (e, x) => encodeShareGroupPartitionMetadataValueTopicInfo(e, version, x));
+  { const a = m.initializedTopics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareGroupPartitionMetadataValueTopicPartitionsInfo(w, version, x); }
+  { const a = m.deletingTopics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeShareGroupPartitionMetadataValueTopicInfo(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
@@ -82,7 +82,7 @@ export function decodeShareGroupPartitionMetadataValueTopicPartitionsInfo(r: Rea
 export function encodeShareGroupPartitionMetadataValueTopicPartitionsInfo(w: Writer, version: number, m: ShareGroupPartitionMetadataValueTopicPartitionsInfo): void {
   w.writeUuid(m.topicId);
   w.writeCompactString(m.topicName);
-  writeArray(w, true, m.partitions, (e, x) => e.writeInt32(x));
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

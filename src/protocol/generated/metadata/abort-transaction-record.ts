@@ -37,8 +37,12 @@ export function decodeAbortTransactionRecord(r: Reader, version: number): AbortT
 }
 
 export function encodeAbortTransactionRecord(w: Writer, version: number, m: AbortTransactionRecord): void {
-  const known: KnownTaggedField[] = [];
-  if (!(m.reason === null)) known.push({ tag: 0, write: (t) => { t.writeCompactNullableString(m.reason); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = !(m.reason === null);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { t.writeCompactNullableString(m.reason); } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }

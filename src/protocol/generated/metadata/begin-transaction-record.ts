@@ -37,8 +37,12 @@ export function decodeBeginTransactionRecord(r: Reader, version: number): BeginT
 }
 
 export function encodeBeginTransactionRecord(w: Writer, version: number, m: BeginTransactionRecord): void {
-  const known: KnownTaggedField[] = [];
-  if (!(m.name === null)) known.push({ tag: 0, write: (t) => { t.writeCompactNullableString(m.name); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = !(m.name === null);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { t.writeCompactNullableString(m.name); } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface BrokerRegistrationChangeRecord {
   /** The broker id. Versions 0+. */
@@ -59,10 +59,16 @@ export function decodeBrokerRegistrationChangeRecord(r: Reader, version: number)
 export function encodeBrokerRegistrationChangeRecord(w: Writer, version: number, m: BrokerRegistrationChangeRecord): void {
   w.writeInt32(m.brokerId);
   w.writeInt64(m.brokerEpoch);
-  const known: KnownTaggedField[] = [];
-  if (!(m.fenced === 0)) known.push({ tag: 0, write: (t) => { t.writeInt8(m.fenced); } });
-  if (version >= 1 && !(m.inControlledShutdown === 0)) known.push({ tag: 1, write: (t) => { t.writeInt8(m.inControlledShutdown); } });
-  if (version >= 2 && !(m.logDirs !== null && m.logDirs.length === 0)) known.push({ tag: 2, write: (t) => { writeArray(t, true, m.logDirs, (e, x) => e.writeUuid(x)); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = !(m.fenced === 0);
+  const tag1 = version >= 1 && !(m.inControlledShutdown === 0);
+  const tag2 = version >= 2 && !(m.logDirs !== null && m.logDirs.length === 0);
+  if (!tag0 && !tag1 && !tag2 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { t.writeInt8(m.fenced); } });
+    if (tag1) known.push({ tag: 1, write: (t) => { t.writeInt8(m.inControlledShutdown); } });
+    if (tag2) known.push({ tag: 2, write: (t) => { { const a = m.logDirs; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeUuid(x); }; } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface ClientQuotaRecord {
   /** The quota entity to alter. Versions 0+. */
@@ -45,7 +45,7 @@ export function decodeClientQuotaRecord(r: Reader, version: number): ClientQuota
 }
 
 export function encodeClientQuotaRecord(w: Writer, version: number, m: ClientQuotaRecord): void {
-  writeArray(w, true, m.entity, (e, x) => encodeClientQuotaRecordEntityData(e, version, x));
+  { const a = m.entity; if (writeArrayHeader(w, true, a)) for (const x of a) encodeClientQuotaRecordEntityData(w, version, x); }
   w.writeCompactString(m.key);
   w.writeFloat64(m.value);
   w.writeBool(m.remove);

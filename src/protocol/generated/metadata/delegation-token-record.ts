@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface DelegationTokenRecord {
   /** The delegation token owner. Versions 0+. */
@@ -59,7 +59,7 @@ export function decodeDelegationTokenRecord(r: Reader, version: number): Delegat
 export function encodeDelegationTokenRecord(w: Writer, version: number, m: DelegationTokenRecord): void {
   w.writeCompactString(m.owner);
   w.writeCompactString(m.requester);
-  writeArray(w, true, m.renewers, (e, x) => e.writeCompactString(x));
+  { const a = m.renewers; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeCompactString(x); }
   w.writeInt64(m.issueTimestamp);
   w.writeInt64(m.maxTimestamp);
   w.writeInt64(m.expirationTimestamp);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface PartitionChangeRecord {
   /** The partition id. Versions 0+. */
@@ -95,16 +95,28 @@ export function decodePartitionChangeRecord(r: Reader, version: number): Partiti
 export function encodePartitionChangeRecord(w: Writer, version: number, m: PartitionChangeRecord): void {
   w.writeInt32(m.partitionId);
   w.writeUuid(m.topicId);
-  const known: KnownTaggedField[] = [];
-  if (!(m.isr === null)) known.push({ tag: 0, write: (t) => { writeArray(t, true, m.isr, (e, x) => e.writeInt32(x)); } });
-  if (!(m.leader === -2)) known.push({ tag: 1, write: (t) => { t.writeInt32(m.leader); } });
-  if (!(m.replicas === null)) known.push({ tag: 2, write: (t) => { writeArray(t, true, m.replicas, (e, x) => e.writeInt32(x)); } });
-  if (!(m.removingReplicas === null)) known.push({ tag: 3, write: (t) => { writeArray(t, true, m.removingReplicas, (e, x) => e.writeInt32(x)); } });
-  if (!(m.addingReplicas === null)) known.push({ tag: 4, write: (t) => { writeArray(t, true, m.addingReplicas, (e, x) => e.writeInt32(x)); } });
-  if (!(m.leaderRecoveryState === -1)) known.push({ tag: 5, write: (t) => { t.writeInt8(m.leaderRecoveryState); } });
-  if (version >= 1 && !(m.directories === null)) known.push({ tag: 8, write: (t) => { writeArray(t, true, m.directories, (e, x) => e.writeUuid(x)); } });
-  if (version >= 2 && !(m.eligibleLeaderReplicas === null)) known.push({ tag: 6, write: (t) => { writeArray(t, true, m.eligibleLeaderReplicas, (e, x) => e.writeInt32(x)); } });
-  if (version >= 2 && !(m.lastKnownElr === null)) known.push({ tag: 7, write: (t) => { writeArray(t, true, m.lastKnownElr, (e, x) => e.writeInt32(x)); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = !(m.isr === null);
+  const tag1 = !(m.leader === -2);
+  const tag2 = !(m.replicas === null);
+  const tag3 = !(m.removingReplicas === null);
+  const tag4 = !(m.addingReplicas === null);
+  const tag5 = !(m.leaderRecoveryState === -1);
+  const tag6 = version >= 1 && !(m.directories === null);
+  const tag7 = version >= 2 && !(m.eligibleLeaderReplicas === null);
+  const tag8 = version >= 2 && !(m.lastKnownElr === null);
+  if (!tag0 && !tag1 && !tag2 && !tag3 && !tag4 && !tag5 && !tag6 && !tag7 && !tag8 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.isr; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeInt32(x); }; } });
+    if (tag1) known.push({ tag: 1, write: (t) => { t.writeInt32(m.leader); } });
+    if (tag2) known.push({ tag: 2, write: (t) => { { const a = m.replicas; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeInt32(x); }; } });
+    if (tag3) known.push({ tag: 3, write: (t) => { { const a = m.removingReplicas; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeInt32(x); }; } });
+    if (tag4) known.push({ tag: 4, write: (t) => { { const a = m.addingReplicas; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeInt32(x); }; } });
+    if (tag5) known.push({ tag: 5, write: (t) => { t.writeInt8(m.leaderRecoveryState); } });
+    if (tag6) known.push({ tag: 8, write: (t) => { { const a = m.directories; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeUuid(x); }; } });
+    if (tag7) known.push({ tag: 6, write: (t) => { { const a = m.eligibleLeaderReplicas; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeInt32(x); }; } });
+    if (tag8) known.push({ tag: 7, write: (t) => { { const a = m.lastKnownElr; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeInt32(x); }; } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }

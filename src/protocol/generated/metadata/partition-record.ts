@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface PartitionRecord {
   /** The partition id. Versions 0+. */
@@ -91,22 +91,28 @@ export function decodePartitionRecord(r: Reader, version: number): PartitionReco
 export function encodePartitionRecord(w: Writer, version: number, m: PartitionRecord): void {
   w.writeInt32(m.partitionId);
   w.writeUuid(m.topicId);
-  writeArray(w, true, m.replicas, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.isr, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.removingReplicas, (e, x) => e.writeInt32(x));
-  writeArray(w, true, m.addingReplicas, (e, x) => e.writeInt32(x));
+  { const a = m.replicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.isr; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.removingReplicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
+  { const a = m.addingReplicas; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   w.writeInt32(m.leader);
   w.writeInt32(m.leaderEpoch);
   w.writeInt32(m.partitionEpoch);
   if (version >= 1) {
-    writeArray(w, true, m.directories, (e, x) => e.writeUuid(x));
+    { const a = m.directories; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeUuid(x); }
   } else {
     if (!(m.directories !== null && m.directories.length === 0)) unsupportedField('Directories', version);
   }
-  const known: KnownTaggedField[] = [];
-  if (!(m.leaderRecoveryState === 0)) known.push({ tag: 0, write: (t) => { t.writeInt8(m.leaderRecoveryState); } });
-  if (version >= 2 && !(m.eligibleLeaderReplicas === null)) known.push({ tag: 1, write: (t) => { writeArray(t, true, m.eligibleLeaderReplicas, (e, x) => e.writeInt32(x)); } });
-  if (version >= 2 && !(m.lastKnownElr === null)) known.push({ tag: 2, write: (t) => { writeArray(t, true, m.lastKnownElr, (e, x) => e.writeInt32(x)); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = !(m.leaderRecoveryState === 0);
+  const tag1 = version >= 2 && !(m.eligibleLeaderReplicas === null);
+  const tag2 = version >= 2 && !(m.lastKnownElr === null);
+  if (!tag0 && !tag1 && !tag2 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { t.writeInt8(m.leaderRecoveryState); } });
+    if (tag1) known.push({ tag: 1, write: (t) => { { const a = m.eligibleLeaderReplicas; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeInt32(x); }; } });
+    if (tag2) known.push({ tag: 2, write: (t) => { { const a = m.lastKnownElr; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeInt32(x); }; } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }

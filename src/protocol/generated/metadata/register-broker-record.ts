@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type KnownTaggedField, type RawTaggedField, ZERO_UUID, readArray, readNonNull, readTaggedValue, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface RegisterBrokerRecord {
   /** The broker id. Versions 0+. */
@@ -81,8 +81,8 @@ export function encodeRegisterBrokerRecord(w: Writer, version: number, m: Regist
   }
   w.writeUuid(m.incarnationId);
   w.writeInt64(m.brokerEpoch);
-  writeArray(w, true, m.endPoints, (e, x) => encodeRegisterBrokerRecordBrokerEndpoint(e, version, x));
-  writeArray(w, true, m.features, (e, x) => encodeRegisterBrokerRecordBrokerFeature(e, version, x));
+  { const a = m.endPoints; if (writeArrayHeader(w, true, a)) for (const x of a) encodeRegisterBrokerRecordBrokerEndpoint(w, version, x); }
+  { const a = m.features; if (writeArrayHeader(w, true, a)) for (const x of a) encodeRegisterBrokerRecordBrokerFeature(w, version, x); }
   w.writeCompactNullableString(m.rack);
   w.writeBool(m.fenced);
   if (version >= 1) {
@@ -90,10 +90,14 @@ export function encodeRegisterBrokerRecord(w: Writer, version: number, m: Regist
   } else {
     if (!(m.inControlledShutdown === false)) unsupportedField('InControlledShutdown', version);
   }
-  const known: KnownTaggedField[] = [];
-  if (version >= 3 && !(m.logDirs !== null && m.logDirs.length === 0)) known.push({ tag: 0, write: (t) => { writeArray(t, true, m.logDirs, (e, x) => e.writeUuid(x)); } });
-  if (known.length === 0 && m.unknownTaggedFields === undefined) w.writeUVarint(0);
-  else writeTaggedFields(w, known, m.unknownTaggedFields);
+  const tag0 = version >= 3 && !(m.logDirs !== null && m.logDirs.length === 0);
+  if (!tag0 && m.unknownTaggedFields === undefined) {
+    w.writeUVarint(0);
+  } else {
+    const known: KnownTaggedField[] = [];
+    if (tag0) known.push({ tag: 0, write: (t) => { { const a = m.logDirs; if (writeArrayHeader(t, true, a)) for (const x of a) t.writeUuid(x); }; } });
+    writeTaggedFields(w, known, m.unknownTaggedFields);
+  }
 }
 
 export interface RegisterBrokerRecordBrokerEndpoint {

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface RegisterControllerRecord {
   /** The controller id. Versions 0+. */
@@ -52,8 +52,8 @@ export function encodeRegisterControllerRecord(w: Writer, version: number, m: Re
   w.writeInt32(m.controllerId);
   w.writeUuid(m.incarnationId);
   w.writeBool(m.zkMigrationReady);
-  writeArray(w, true, m.endPoints, (e, x) => encodeRegisterControllerRecordControllerEndpoint(e, version, x));
-  writeArray(w, true, m.features, (e, x) => encodeRegisterControllerRecordControllerFeature(e, version, x));
+  { const a = m.endPoints; if (writeArrayHeader(w, true, a)) for (const x of a) encodeRegisterControllerRecordControllerEndpoint(w, version, x); }
+  { const a = m.features; if (writeArrayHeader(w, true, a)) for (const x of a) encodeRegisterControllerRecordControllerFeature(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }

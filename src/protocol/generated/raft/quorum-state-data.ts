@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface QuorumStateData {
   /** Versions 0. */
@@ -76,7 +76,7 @@ export function encodeQuorumStateData(w: Writer, version: number, m: QuorumState
     if (!(m.appliedOffset === 0)) unsupportedField('AppliedOffset', version);
   }
   if (version <= 0) {
-    writeArray(w, true, m.currentVoters, (e, x) => encodeQuorumStateDataVoter(e, version, x));
+    { const a = m.currentVoters; if (writeArrayHeader(w, true, a)) for (const x of a) encodeQuorumStateDataVoter(w, version, x); }
   } else {
     if (!(m.currentVoters !== null && m.currentVoters.length === 0)) unsupportedField('CurrentVoters', version);
   }

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface RemoteLogSegmentMetadataRecord {
   /** Unique representation of the remote log segment. Versions 0+. */
@@ -75,7 +75,7 @@ export function encodeRemoteLogSegmentMetadataRecord(w: Writer, version: number,
   w.writeInt32(m.brokerId);
   w.writeInt64(m.maxTimestampMs);
   w.writeInt64(m.eventTimestampMs);
-  writeArray(w, true, m.segmentLeaderEpochs, (e, x) => encodeRemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry(e, version, x));
+  { const a = m.segmentLeaderEpochs; if (writeArrayHeader(w, true, a)) for (const x of a) encodeRemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry(w, version, x); }
   w.writeInt32(m.segmentSizeInBytes);
   w.writeCompactNullableBytes(m.customMetadata);
   w.writeInt8(m.remoteLogSegmentState);

@@ -2,7 +2,7 @@
 
 import type { Reader } from '../../reader.js';
 import type { Writer } from '../../writer.js';
-import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArray, writeTaggedFields } from '../../codec-runtime.js';
+import { type RawTaggedField, readArray, readNonNull, unsupportedField, writeArrayHeader, writeTaggedFields } from '../../codec-runtime.js';
 
 export interface TransactionLogValue {
   /** Producer id in use by the transactional id Versions 0+. */
@@ -63,7 +63,7 @@ export function encodeTransactionLogValue(w: Writer, version: number, m: Transac
   w.writeInt16(m.producerEpoch);
   w.writeInt32(m.transactionTimeoutMs);
   w.writeInt8(m.transactionStatus);
-  writeArray(w, flexible, m.transactionPartitions, (e, x) => encodeTransactionLogValuePartitionsSchema(e, version, x));
+  { const a = m.transactionPartitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTransactionLogValuePartitionsSchema(w, version, x); }
   w.writeInt64(m.transactionLastUpdateTimestampMs);
   w.writeInt64(m.transactionStartTimestampMs);
   if (flexible) {
@@ -108,7 +108,7 @@ export function decodeTransactionLogValuePartitionsSchema(r: Reader, version: nu
 export function encodeTransactionLogValuePartitionsSchema(w: Writer, version: number, m: TransactionLogValuePartitionsSchema): void {
   const flexible = version >= 1;
   (flexible ? w.writeCompactString(m.topic) : w.writeString(m.topic));
-  writeArray(w, flexible, m.partitionIds, (e, x) => e.writeInt32(x));
+  { const a = m.partitionIds; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
