@@ -80,9 +80,16 @@ export function emitRecords(messages: MessageModel[]): string {
   }
   lines.push('');
   for (const m of stored) lines.push(`export const ${m.spec.name}Codec: MessageCodec<${m.spec.name}> = ${codecLiteral(m)};`);
+  const metadata = stored.filter((x) => x.spec.group === 'metadata').sort((a, b) => a.spec.apiKey! - b.spec.apiKey!);
+  lines.push('', '/** Record type ids of the KRaft metadata records. */', 'export const MetadataRecordType = {');
+  for (const m of metadata) lines.push(`  ${m.spec.name}: ${m.spec.apiKey},`);
+  lines.push('} as const;', '', '/** A decoded metadata record: its type id, the version it was written with, and its data. */');
+  lines.push('export type MetadataRecord =');
+  for (const m of metadata) lines.push(`  | { type: ${m.spec.apiKey}; version: number; data: ${m.spec.name} }`);
+  lines[lines.length - 1] += ';';
   lines.push('', '/** KRaft metadata records by record type id (the apiKey of their definitions). */');
   lines.push('export const METADATA_RECORDS: ReadonlyMap<number, RecordDefinition<unknown>> = new Map<number, RecordDefinition<unknown>>([');
-  for (const m of stored.filter((x) => x.spec.type === 'metadata').sort((a, b) => a.spec.apiKey! - b.spec.apiKey!)) {
+  for (const m of metadata) {
     lines.push(`  [${m.spec.apiKey}, { type: ${m.spec.apiKey}, codec: ${m.spec.name}Codec }],`);
   }
   lines.push(']);', '');

@@ -131,16 +131,69 @@ export const RemoteLogSegmentMetadataSnapshotRecordCodec: MessageCodec<RemoteLog
 export const RemoteLogSegmentMetadataUpdateRecordCodec: MessageCodec<RemoteLogSegmentMetadataUpdateRecord> = { name: 'RemoteLogSegmentMetadataUpdateRecord', minVersion: 0, maxVersion: 0, firstFlexibleVersion: 0, decode: decodeRemoteLogSegmentMetadataUpdateRecord, encode: encodeRemoteLogSegmentMetadataUpdateRecord, create: createRemoteLogSegmentMetadataUpdateRecord };
 export const RemotePartitionDeleteMetadataRecordCodec: MessageCodec<RemotePartitionDeleteMetadataRecord> = { name: 'RemotePartitionDeleteMetadataRecord', minVersion: 0, maxVersion: 0, firstFlexibleVersion: 0, decode: decodeRemotePartitionDeleteMetadataRecord, encode: encodeRemotePartitionDeleteMetadataRecord, create: createRemotePartitionDeleteMetadataRecord };
 
+/** Record type ids of the KRaft metadata records. */
+export const MetadataRecordType = {
+  RegisterBrokerRecord: 0,
+  UnregisterBrokerRecord: 1,
+  TopicRecord: 2,
+  PartitionRecord: 3,
+  ConfigRecord: 4,
+  PartitionChangeRecord: 5,
+  FenceBrokerRecord: 7,
+  UnfenceBrokerRecord: 8,
+  RemoveTopicRecord: 9,
+  DelegationTokenRecord: 10,
+  UserScramCredentialRecord: 11,
+  FeatureLevelRecord: 12,
+  ClientQuotaRecord: 14,
+  ProducerIdsRecord: 15,
+  BrokerRegistrationChangeRecord: 17,
+  AccessControlEntryRecord: 18,
+  RemoveAccessControlEntryRecord: 19,
+  NoOpRecord: 20,
+  ZkMigrationStateRecord: 21,
+  RemoveUserScramCredentialRecord: 22,
+  BeginTransactionRecord: 23,
+  EndTransactionRecord: 24,
+  AbortTransactionRecord: 25,
+  RemoveDelegationTokenRecord: 26,
+  RegisterControllerRecord: 27,
+} as const;
+
+/** A decoded metadata record: its type id, the version it was written with, and its data. */
+export type MetadataRecord =
+  | { type: 0; version: number; data: RegisterBrokerRecord }
+  | { type: 1; version: number; data: UnregisterBrokerRecord }
+  | { type: 2; version: number; data: TopicRecord }
+  | { type: 3; version: number; data: PartitionRecord }
+  | { type: 4; version: number; data: ConfigRecord }
+  | { type: 5; version: number; data: PartitionChangeRecord }
+  | { type: 7; version: number; data: FenceBrokerRecord }
+  | { type: 8; version: number; data: UnfenceBrokerRecord }
+  | { type: 9; version: number; data: RemoveTopicRecord }
+  | { type: 10; version: number; data: DelegationTokenRecord }
+  | { type: 11; version: number; data: UserScramCredentialRecord }
+  | { type: 12; version: number; data: FeatureLevelRecord }
+  | { type: 14; version: number; data: ClientQuotaRecord }
+  | { type: 15; version: number; data: ProducerIdsRecord }
+  | { type: 17; version: number; data: BrokerRegistrationChangeRecord }
+  | { type: 18; version: number; data: AccessControlEntryRecord }
+  | { type: 19; version: number; data: RemoveAccessControlEntryRecord }
+  | { type: 20; version: number; data: NoOpRecord }
+  | { type: 21; version: number; data: ZkMigrationStateRecord }
+  | { type: 22; version: number; data: RemoveUserScramCredentialRecord }
+  | { type: 23; version: number; data: BeginTransactionRecord }
+  | { type: 24; version: number; data: EndTransactionRecord }
+  | { type: 25; version: number; data: AbortTransactionRecord }
+  | { type: 26; version: number; data: RemoveDelegationTokenRecord }
+  | { type: 27; version: number; data: RegisterControllerRecord };
+
 /** KRaft metadata records by record type id (the apiKey of their definitions). */
 export const METADATA_RECORDS: ReadonlyMap<number, RecordDefinition<unknown>> = new Map<number, RecordDefinition<unknown>>([
   [0, { type: 0, codec: RegisterBrokerRecordCodec }],
-  [0, { type: 0, codec: RemoteLogSegmentMetadataRecordCodec }],
   [1, { type: 1, codec: UnregisterBrokerRecordCodec }],
-  [1, { type: 1, codec: RemoteLogSegmentMetadataUpdateRecordCodec }],
   [2, { type: 2, codec: TopicRecordCodec }],
-  [2, { type: 2, codec: RemotePartitionDeleteMetadataRecordCodec }],
   [3, { type: 3, codec: PartitionRecordCodec }],
-  [3, { type: 3, codec: RemoteLogSegmentMetadataSnapshotRecordCodec }],
   [4, { type: 4, codec: ConfigRecordCodec }],
   [5, { type: 5, codec: PartitionChangeRecordCodec }],
   [7, { type: 7, codec: FenceBrokerRecordCodec }],

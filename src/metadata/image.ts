@@ -1,0 +1,87 @@
+/** One partition as the metadata log describes it (Kafka's PartitionRegistration). */
+export interface PartitionImage {
+  readonly partitionId: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  readonly removingReplicas: readonly number[];
+  readonly addingReplicas: readonly number[];
+  /** -1 when the partition has no leader. */
+  readonly leader: number;
+  readonly leaderRecoveryState: number;
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+  readonly directories: readonly string[];
+  readonly eligibleLeaderReplicas: readonly number[];
+  readonly lastKnownElr: readonly number[];
+}
+
+export interface TopicImage {
+  readonly name: string;
+  readonly id: string;
+  readonly partitions: ReadonlyMap<number, PartitionImage>;
+}
+
+export interface BrokerEndpoint {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly securityProtocol: number;
+}
+
+/** A registered broker (Kafka's BrokerRegistration). */
+export interface BrokerImage {
+  readonly id: number;
+  readonly epoch: number;
+  readonly incarnationId: string;
+  readonly endpoints: readonly BrokerEndpoint[];
+  readonly rack: string | null;
+  readonly fenced: boolean;
+  readonly inControlledShutdown: boolean;
+  readonly logDirs: readonly string[];
+}
+
+/** Kafka's ConfigResource.Type codes, as ConfigRecord and DescribeConfigs carry them. */
+export const ConfigResourceType = {
+  UNKNOWN: 0,
+  TOPIC: 2,
+  BROKER: 4,
+  BROKER_LOGGER: 8,
+  CLIENT_METRICS: 16,
+  GROUP: 32,
+} as const;
+
+/** Key of a config resource in the image: `<type>:<name>` (the empty name is the cluster default). */
+export function configResourceKey(type: number, name: string): string {
+  return `${type}:${name}`;
+}
+
+/**
+ * An immutable view of the cluster's metadata at one offset of the metadata log. Images are
+ * never changed: a MetadataDelta built on one produces the next.
+ */
+export class MetadataImage {
+  static readonly EMPTY = new MetadataImage(-1, new Map(), new Map(), new Map(), new Map(), new Map(), 0);
+
+  constructor(
+    /** Offset of the last metadata record applied, -1 for none. */
+    readonly offset: number,
+    readonly topicsById: ReadonlyMap<string, TopicImage>,
+    readonly topicsByName: ReadonlyMap<string, TopicImage>,
+    readonly brokers: ReadonlyMap<number, BrokerImage>,
+    /** Config overrides by configResourceKey. */
+    readonly configs: ReadonlyMap<string, ReadonlyMap<string, string>>,
+    readonly features: ReadonlyMap<string, number>,
+    readonly nextProducerId: number,
+  ) {}
+
+  topicConfigs(topicName: string): ReadonlyMap<string, string> {
+    return this.configs.get(configResourceKey(ConfigResourceType.TOPIC, topicName)) ?? EMPTY_CONFIGS;
+  }
+
+  /** Per-broker overrides for `brokerId`, or cluster-wide defaults for the empty name. */
+  brokerConfigs(brokerId: number | ''): ReadonlyMap<string, string> {
+    return this.configs.get(configResourceKey(ConfigResourceType.BROKER, String(brokerId))) ?? EMPTY_CONFIGS;
+  }
+}
+
+const EMPTY_CONFIGS: ReadonlyMap<string, string> = new Map();
