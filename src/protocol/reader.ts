@@ -3,6 +3,7 @@ import { DecodeError } from './decode-error.js';
 const TWO_POW_32 = 4294967296;
 const MAX_UVARINT32_BYTES = 5;
 const MAX_VARLONG_BYTES = 10;
+const MAX_STRING_BYTES = 0x7fff;
 
 /**
  * Reads Kafka's primitive types from a window of a Buffer. Every read is bounds-checked against
@@ -146,7 +147,10 @@ export class Reader {
         scale *= 128;
       }
       magnitude += rest * 64;
-      if (!Number.isSafeInteger(magnitude)) this.fail('varlong outside the safe integer range');
+      // -magnitude - 1 must stay safe too: the largest negative magnitude is one less.
+      if (!Number.isSafeInteger(magnitude) || (negative && magnitude === Number.MAX_SAFE_INTEGER)) {
+        this.fail('varlong outside the safe integer range');
+      }
     }
     return negative ? -magnitude - 1 : magnitude;
   }
@@ -158,6 +162,8 @@ export class Reader {
   }
 
   private stringOf(length: number): string {
+    // Kafka caps every string at 32767 bytes, compact ones included.
+    if (length > MAX_STRING_BYTES) this.fail(`string length ${length} exceeds ${MAX_STRING_BYTES}`);
     this.checkedLength(length, 'string');
     const v = this.buf.toString('utf8', this.pos, this.pos + length);
     this.pos += length;

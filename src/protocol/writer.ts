@@ -3,6 +3,13 @@ const SLAB_SIZE = 64 * 1024;
 const ZERO_COPY_THRESHOLD = 512;
 const TWO_POW_32 = 4294967296;
 
+/** Kafka caps every string, compact or not, at 32767 bytes. */
+function stringByteLength(s: string): number {
+  const n = Buffer.byteLength(s, 'utf8');
+  if (n > 0x7fff) throw new RangeError(`string of ${n} bytes exceeds Kafka's 32767-byte limit`);
+  return n;
+}
+
 /** A position in the output that is patched once the bytes after it are known. */
 export interface Mark {
   readonly slab: Buffer;
@@ -185,8 +192,7 @@ export class Writer {
   }
 
   writeString(s: string): this {
-    const n = Buffer.byteLength(s, 'utf8');
-    if (n > 0x7fff) throw new RangeError(`string of ${n} bytes exceeds the int16 length limit`);
+    const n = stringByteLength(s);
     this.writeInt16(n);
     this.writeUtf8(s, n);
     return this;
@@ -197,7 +203,7 @@ export class Writer {
   }
 
   writeCompactString(s: string): this {
-    const n = Buffer.byteLength(s, 'utf8');
+    const n = stringByteLength(s);
     this.writeUVarint(n + 1);
     this.writeUtf8(s, n);
     return this;
