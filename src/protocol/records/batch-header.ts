@@ -1,4 +1,5 @@
-import { crc32c } from '@node-rs/crc32';
+import { crc32c } from './crc.js';
+import { readInt64BE, writeInt64BE } from './int64.js';
 
 /** Byte layout of a v2 RecordBatch header (Kafka's DefaultRecordBatch). */
 export const BATCH_HEADER = {
@@ -35,17 +36,14 @@ export const enum CompressionType {
   Zstd = 4,
 }
 
-const TWO_POW_32 = 4294967296;
+/** The magic byte of v2 record batches. */
+export const RECORD_BATCH_MAGIC = 2;
 
-function readInt64(buf: Buffer, at: number): number {
-  return buf.readInt32BE(at) * TWO_POW_32 + buf.readUInt32BE(at + 4);
-}
-
-function writeInt64(buf: Buffer, at: number, v: number): void {
-  const hi = Math.floor(v / TWO_POW_32);
-  buf.writeInt32BE(hi, at);
-  buf.writeUInt32BE(v - hi * TWO_POW_32, at + 4);
-}
+/** Header values of batches written without an idempotent producer or a known leader epoch. */
+export const NO_PRODUCER_ID = -1;
+export const NO_PRODUCER_EPOCH = -1;
+export const NO_SEQUENCE = -1;
+export const NO_PARTITION_LEADER_EPOCH = -1;
 
 /**
  * A zero-copy view over one v2 RecordBatch: the header fields are read straight from the bytes,
@@ -57,10 +55,10 @@ export class RecordBatchHeader {
   constructor(readonly bytes: Buffer) {}
 
   get baseOffset(): number {
-    return readInt64(this.bytes, BATCH_HEADER.baseOffset);
+    return readInt64BE(this.bytes, BATCH_HEADER.baseOffset);
   }
   set baseOffset(v: number) {
-    writeInt64(this.bytes, BATCH_HEADER.baseOffset, v);
+    writeInt64BE(this.bytes, BATCH_HEADER.baseOffset, v);
   }
   /** Bytes after the length field: the whole batch is `batchLength + LOG_OVERHEAD` bytes. */
   get batchLength(): number {
@@ -103,13 +101,13 @@ export class RecordBatchHeader {
     return this.baseOffset + this.lastOffsetDelta;
   }
   get baseTimestamp(): number {
-    return readInt64(this.bytes, BATCH_HEADER.baseTimestamp);
+    return readInt64BE(this.bytes, BATCH_HEADER.baseTimestamp);
   }
   get maxTimestamp(): number {
-    return readInt64(this.bytes, BATCH_HEADER.maxTimestamp);
+    return readInt64BE(this.bytes, BATCH_HEADER.maxTimestamp);
   }
   get producerId(): number {
-    return readInt64(this.bytes, BATCH_HEADER.producerId);
+    return readInt64BE(this.bytes, BATCH_HEADER.producerId);
   }
   get producerEpoch(): number {
     return this.bytes.readInt16BE(BATCH_HEADER.producerEpoch);
@@ -137,7 +135,7 @@ export class RecordBatchHeader {
   /** Rewrites maxTimestamp and the LogAppendTime attribute bit, then the CRC they are covered by. */
   setLogAppendTime(timestamp: number): void {
     this.bytes.writeInt16BE(this.attributes | ATTR_TIMESTAMP_TYPE, BATCH_HEADER.attributes);
-    writeInt64(this.bytes, BATCH_HEADER.maxTimestamp, timestamp);
+    writeInt64BE(this.bytes, BATCH_HEADER.maxTimestamp, timestamp);
     this.bytes.writeUInt32BE(this.computeCrc(), BATCH_HEADER.crc);
   }
 }
