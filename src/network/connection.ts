@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from '../util/logger.js';
-import { FrameSplitter, InvalidFrameSizeError } from './frame-splitter.js';
+import { FrameSplitter, InvalidFrameSizeError } from '../protocol/frame-splitter.js';
 import { ResponseQueue, type ResponseSlot } from './response-queue.js';
 
 /** Who sent a request: handed to the request handler with every frame. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameSplitter, InvalidFrameSizeError } from '../../src/network/frame-splitter.js';
+import { FrameSplitter, InvalidFrameSizeError } from '../../src/protocol/frame-splitter.js';
 
 function frame(payload: string): Buffer {
   const body = Buffer.from(payload);
