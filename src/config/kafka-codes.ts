@@ -26,16 +26,6 @@ export const CONFIG_TYPE_CODES: Readonly<Record<ConfigType, number>> = {
   password: 9,
 };
 
-/** The resourceType of DescribeConfigs, AlterConfigs and IncrementalAlterConfigs (Kafka's ConfigResource.Type). */
-export const ConfigResourceType = {
-  UNKNOWN: 0,
-  TOPIC: 2,
-  BROKER: 4,
-  BROKER_LOGGER: 8,
-  CLIENT_METRICS: 16,
-  GROUP: 32,
-} as const;
-
 /** IncrementalAlterConfigs' configOperation values (Kafka's AlterConfigOp.OpType). */
 export const AlterConfigOp = {
   SET: 0,

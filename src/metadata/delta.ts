@@ -3,9 +3,9 @@ import type { PartitionChangeRecord } from '../protocol/generated/metadata/parti
 import type { PartitionRecord } from '../protocol/generated/metadata/partition-record.js';
 import type { RegisterBrokerRecord } from '../protocol/generated/metadata/register-broker-record.js';
 import { MetadataRecordType, type MetadataRecord } from '../protocol/generated/records.js';
+import { ConfigResourceType } from '../protocol/config-resource-type.js';
 import {
   type BrokerImage,
-  ConfigResourceType,
   MetadataImage,
   type PartitionImage,
   type TopicImage,

@@ -1,3 +1,5 @@
+import { ConfigResourceType } from '../protocol/config-resource-type.js';
+
 /** One partition as the metadata log describes it (Kafka's PartitionRegistration). */
 export interface PartitionImage {
   readonly partitionId: number;
@@ -39,16 +41,6 @@ export interface BrokerImage {
   readonly inControlledShutdown: boolean;
   readonly logDirs: readonly string[];
 }
-
-/** Kafka's ConfigResource.Type codes, as ConfigRecord and DescribeConfigs carry them. */
-export const ConfigResourceType = {
-  UNKNOWN: 0,
-  TOPIC: 2,
-  BROKER: 4,
-  BROKER_LOGGER: 8,
-  CLIENT_METRICS: 16,
-  GROUP: 32,
-} as const;
 
 /** Key of a config resource in the image: `<type>:<name>` (the empty name is the cluster default). */
 export function configResourceKey(type: number, name: string): string {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetadataDelta, MetadataReplayError, NO_LEADER_CHANGE } from '../../src/metadata/delta.js';
-import { ConfigResourceType, MetadataImage } from '../../src/metadata/image.js';
+import { MetadataImage } from '../../src/metadata/image.js';
+import { ConfigResourceType } from '../../src/protocol/config-resource-type.js';
 import { createConfigRecord } from '../../src/protocol/generated/metadata/config-record.js';
 import { createFenceBrokerRecord } from '../../src/protocol/generated/metadata/fence-broker-record.js';
 import { createPartitionChangeRecord } from '../../src/protocol/generated/metadata/partition-change-record.js';
