@@ -5,8 +5,8 @@ import { KafkaProtocolError, UnsupportedVersionError } from '../../src/client/er
 import { ApiKey, ApiVersionsApi, FetchApi, MetadataApi, ProduceApi } from '../../src/protocol/generated/apis.js';
 import { ErrorCode } from '../../src/protocol/generated/error-codes.js';
 import type { ApiDefinition } from '../../src/protocol/message-codec.js';
-import { SILENT_LOGGER } from '../../src/util/logger.js';
 import { ALL_API_RANGES, FakeBroker } from './support/fake-broker.js';
+import { testConnectionOptions } from './support/connection-options.js';
 
 let broker: FakeBroker;
 const opened: BrokerConnection[] = [];
@@ -17,15 +17,7 @@ afterEach(async () => {
 });
 
 async function open(): Promise<BrokerConnection> {
-  const connection = await BrokerConnection.open({
-    address: { host: broker.host, port: broker.port },
-    clientId: 'test-client',
-    clientSoftware: { name: 'gregor-test', version: '1.0.0' },
-    requestTimeoutMs: 30_000,
-    connectTimeoutMs: 10_000,
-    maxIdleMs: 600_000,
-    logger: SILENT_LOGGER,
-  });
+  const connection = await BrokerConnection.open(testConnectionOptions(broker.port));
   opened.push(connection);
   return connection;
 }

@@ -12,9 +12,9 @@ import {
 } from '../../src/protocol/generated/clients/metadata-response.js';
 import { createProduceRequest } from '../../src/protocol/generated/clients/produce-request.js';
 import { createProduceResponse } from '../../src/protocol/generated/clients/produce-response.js';
-import { SILENT_LOGGER } from '../../src/util/logger.js';
 import { deferred } from './support/deferred.js';
 import { FakeBroker, NO_REPLY } from './support/fake-broker.js';
+import { testConnectionOptions } from './support/connection-options.js';
 
 let broker: FakeBroker;
 const opened: BrokerConnection[] = [];
@@ -25,16 +25,7 @@ afterEach(async () => {
 });
 
 async function open(overrides: Partial<BrokerConnectionOptions> = {}): Promise<BrokerConnection> {
-  const connection = await BrokerConnection.open({
-    address: { host: broker.host, port: broker.port },
-    clientId: 'test-client',
-    clientSoftware: { name: 'gregor-test', version: '1.0.0' },
-    requestTimeoutMs: 30_000,
-    connectTimeoutMs: 10_000,
-    maxIdleMs: 600_000,
-    logger: SILENT_LOGGER,
-    ...overrides,
-  });
+  const connection = await BrokerConnection.open(testConnectionOptions(broker.port, overrides));
   opened.push(connection);
   return connection;
 }

@@ -10,6 +10,7 @@ import type { ApiHandler } from '../../src/server/handlers/handler.js';
 import { HandlerRegistry } from '../../src/server/handlers/registry.js';
 import { createRequestDispatcher } from '../../src/server/request-dispatcher.js';
 import { SILENT_LOGGER } from '../../src/util/logger.js';
+import { testConnectionOptions } from './support/connection-options.js';
 
 const FEATURES = { supported: [], finalized: () => ({ levels: new Map<string, number>(), epoch: -1 }) };
 const metadata: ApiHandler<3> = { api: MetadataApi, minVersion: 0, maxVersion: 12, handle: () => createMetadataResponse({ clusterId: 'gregor' }) };
@@ -29,15 +30,7 @@ async function connectToGregor(apiVersionsMax: number): Promise<BrokerConnection
   const limits = { maxRequestBytes: 1 << 20, maxIdleMs: 600_000, maxInFlightRequests: 100, maxQueuedResponseBytes: 1 << 20 };
   listener = new Listener({ listenerName: 'PLAINTEXT', securityProtocol: 'PLAINTEXT', host: '127.0.0.1', port: 0 }, createRequestDispatcher(registry), limits, SILENT_LOGGER);
   const { port } = await listener.start();
-  const connection = await BrokerConnection.open({
-    address: { host: '127.0.0.1', port },
-    clientId: 'test-client',
-    clientSoftware: { name: 'gregor', version: 'unknown' },
-    requestTimeoutMs: 30_000,
-    connectTimeoutMs: 10_000,
-    maxIdleMs: 600_000,
-    logger: SILENT_LOGGER,
-  });
+  const connection = await BrokerConnection.open(testConnectionOptions(port, { clientSoftware: { name: 'gregor', version: 'unknown' } }));
   opened.push(connection);
   return connection;
 }

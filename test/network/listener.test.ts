@@ -4,16 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Connection, type ConnectionLimits, type FrameHandler } from '../../src/network/connection.js';
 import { Listener } from '../../src/network/listener.js';
 import { SILENT_LOGGER } from '../../src/util/logger.js';
+import { sizePrefixed } from '../support/frames.js';
 
 const LIMITS: ConnectionLimits = { maxRequestBytes: 1024, maxIdleMs: 600_000, maxInFlightRequests: 100, maxQueuedResponseBytes: 1 << 20 };
 
-function frame(payload: string): Buffer {
-  const body = Buffer.from(payload);
-  const out = Buffer.alloc(4 + body.length);
-  out.writeInt32BE(body.length, 0);
-  body.copy(out, 4);
-  return out;
-}
 
 function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   let resolve!: (v: T) => void;
@@ -76,26 +70,26 @@ describe('Listener and Connection', () => {
       return new Promise((resolve) => pending.set(name, resolve));
     });
     const client = await TestClient.open(port);
-    client.socket.write(Buffer.concat([frame('a'), frame('b'), frame('c')]));
+    client.socket.write(Buffer.concat([sizePrefixed('a'), sizePrefixed('b'), sizePrefixed('c')]));
     await allStarted.promise;
     expect(started).toEqual(['a', 'b', 'c']);
-    pending.get('c')!([frame('reply-c')]);
+    pending.get('c')!([sizePrefixed('reply-c')]);
     pending.get('b')!(null);
-    pending.get('a')!([frame('reply-a')]);
+    pending.get('a')!([sizePrefixed('reply-a')]);
     await client.received(2);
     expect(client.frames).toEqual(['reply-a', 'reply-c']);
     client.socket.destroy();
   });
 
   it('closes a connection that sends an oversized frame and keeps serving others', async () => {
-    const port = await startListener((f) => [frame(`echo:${f.toString()}`)]);
+    const port = await startListener((f) => [sizePrefixed(`echo:${f.toString()}`)]);
     const bad = await TestClient.open(port);
     const prefix = Buffer.alloc(4);
     prefix.writeInt32BE(1025, 0);
     bad.socket.write(prefix);
     await bad.closed;
     const good = await TestClient.open(port);
-    good.socket.write(frame('still here'));
+    good.socket.write(sizePrefixed('still here'));
     await good.received(1);
     expect(good.frames).toEqual(['echo:still here']);
     good.socket.destroy();
@@ -104,13 +98,13 @@ describe('Listener and Connection', () => {
   it('closes only the connection whose handler fails', async () => {
     const port = await startListener((f) => {
       if (f.toString() === 'boom') throw new Error('handler failed');
-      return Promise.resolve([frame('ok')]);
+      return Promise.resolve([sizePrefixed('ok')]);
     });
     const failing = await TestClient.open(port);
-    failing.socket.write(frame('boom'));
+    failing.socket.write(sizePrefixed('boom'));
     await failing.closed;
     const other = await TestClient.open(port);
-    other.socket.write(frame('fine'));
+    other.socket.write(sizePrefixed('fine'));
     await other.received(1);
     expect(other.frames).toEqual(['ok']);
     other.socket.destroy();
@@ -124,11 +118,11 @@ describe('Listener and Connection', () => {
       return reply.promise;
     });
     const client = await TestClient.open(port);
-    client.socket.write(frame('slow'));
+    client.socket.write(sizePrefixed('slow'));
     await started.promise;
     const closing = listener!.close();
     listener = undefined;
-    reply.resolve([frame('late answer')]);
+    reply.resolve([sizePrefixed('late answer')]);
     await closing;
     await client.closed;
     expect(client.frames).toEqual(['late answer']);
@@ -179,12 +173,12 @@ describe('Connection backpressure', () => {
     const replies: Array<(f: Buffer[] | null) => void> = [];
     const socket = new FakeSocket();
     const connection = new Connection(socket as unknown as Socket, info, () => new Promise((r) => replies.push(r)), { ...LIMITS, maxInFlightRequests: 2 }, SILENT_LOGGER);
-    socket.emit('data', frame('1'));
+    socket.emit('data', sizePrefixed('1'));
     expect(socket.paused).toBe(false);
-    socket.emit('data', frame('2'));
+    socket.emit('data', sizePrefixed('2'));
     expect(socket.paused).toBe(true);
     expect(connection.inFlight).toBe(2);
-    replies[0]([frame('r1')]);
+    replies[0]([sizePrefixed('r1')]);
     await Promise.resolve();
     await Promise.resolve();
     expect(socket.paused).toBe(false);
@@ -193,9 +187,9 @@ describe('Connection backpressure', () => {
 
   it('stops reading while the socket holds too many unsent response bytes, and resumes on drain', () => {
     const socket = new FakeSocket();
-    new Connection(socket as unknown as Socket, info, () => [frame('x')], { ...LIMITS, maxQueuedResponseBytes: 100 }, SILENT_LOGGER);
+    new Connection(socket as unknown as Socket, info, () => [sizePrefixed('x')], { ...LIMITS, maxQueuedResponseBytes: 100 }, SILENT_LOGGER);
     socket.writableLength = 150;
-    socket.emit('data', frame('1'));
+    socket.emit('data', sizePrefixed('1'));
     expect(socket.paused).toBe(true);
     socket.writableLength = 0;
     socket.emit('drain');

@@ -1,32 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { FrameSplitter, InvalidFrameSizeError } from '../../src/protocol/frame-splitter.js';
+import { sizePrefixed } from '../support/frames.js';
 
-function frame(payload: string): Buffer {
-  const body = Buffer.from(payload);
-  const out = Buffer.alloc(4 + body.length);
-  out.writeInt32BE(body.length, 0);
-  body.copy(out, 4);
-  return out;
-}
 
 describe('FrameSplitter', () => {
   it('returns several frames that arrive in one chunk', () => {
     const splitter = new FrameSplitter(1024);
-    const frames = splitter.push(Buffer.concat([frame('one'), frame(''), frame('three')]));
+    const frames = splitter.push(Buffer.concat([sizePrefixed('one'), sizePrefixed(''), sizePrefixed('three')]));
     expect(frames.map((f) => f.toString())).toEqual(['one', '', 'three']);
     expect(splitter.buffered).toBe(0);
   });
 
   it('joins a frame split byte by byte, size prefix included', () => {
     const splitter = new FrameSplitter(1024);
-    const bytes = Buffer.concat([frame('hello'), frame('world')]);
+    const bytes = Buffer.concat([sizePrefixed('hello'), sizePrefixed('world')]);
     const frames: string[] = [];
     for (const b of bytes) frames.push(...splitter.push(Buffer.from([b])).map((f) => f.toString()));
     expect(frames).toEqual(['hello', 'world']);
   });
 
   it('returns a frame that arrived whole as a view of the chunk', () => {
-    const chunk = frame('zero-copy');
+    const chunk = sizePrefixed('zero-copy');
     const [out] = new FrameSplitter(1024).push(chunk);
     expect(out.buffer).toBe(chunk.buffer);
   });
@@ -44,7 +38,7 @@ describe('FrameSplitter', () => {
   });
 
   it('accepts a frame of exactly the maximum size', () => {
-    const [out] = new FrameSplitter(5).push(frame('12345'));
+    const [out] = new FrameSplitter(5).push(sizePrefixed('12345'));
     expect(out.toString()).toBe('12345');
   });
 });
