@@ -80,8 +80,9 @@ class MessageResolver {
     return this.resolveStruct(this.spec.name, this.spec.fields, this.valid, this.spec.name);
   }
 
+  /** Structs are named after their message, unless Kafka already did (MetadataResponseTopic). */
   private structTypeName(structName: string): string {
-    return structName === this.spec.name ? structName : `${this.spec.name}${structName}`;
+    return structName.startsWith(this.spec.name) ? structName : `${this.spec.name}${structName}`;
   }
 
   private resolveStruct(structName: string, fields: FieldSpec[], reachable: VersionRange, typeName = this.structTypeName(structName)): StructModel {

@@ -1,6 +1,6 @@
 import { FindCoordinatorApi, MetadataApi } from '../protocol/generated/apis.js';
 import { createFindCoordinatorRequest } from '../protocol/generated/clients/find-coordinator-request.js';
-import { createMetadataRequest, createMetadataRequestMetadataRequestTopic } from '../protocol/generated/clients/metadata-request.js';
+import { createMetadataRequest, createMetadataRequestTopic } from '../protocol/generated/clients/metadata-request.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { ApiDefinition } from '../protocol/message-codec.js';
 import { type Clock, systemClock } from '../util/clock.js';
@@ -293,7 +293,7 @@ export class KafkaClient {
   }
 
   private async requestMetadata(): Promise<ClusterMetadata> {
-    const topics = [...this.topicsOfInterest].map((name) => createMetadataRequestMetadataRequestTopic({ name }));
+    const topics = [...this.topicsOfInterest].map((name) => createMetadataRequestTopic({ name }));
     const response = await this.sendOnce(
       this.anyNode(),
       MetadataApi,

@@ -8,7 +8,7 @@ import { type MetadataRequest, createMetadataRequest } from '../../src/protocol/
 import {
   type MetadataResponse,
   createMetadataResponse,
-  createMetadataResponseMetadataResponseTopic,
+  createMetadataResponseTopic,
 } from '../../src/protocol/generated/clients/metadata-response.js';
 import { createProduceRequest } from '../../src/protocol/generated/clients/produce-request.js';
 import { createProduceResponse } from '../../src/protocol/generated/clients/produce-response.js';
@@ -36,7 +36,7 @@ function metadataFor(topic: string): MetadataRequest {
 
 /** A Metadata answer naming the topics that were asked for, so each caller can tell its own. */
 function echo(request: MetadataRequest): MetadataResponse {
-  return createMetadataResponse({ topics: (request.topics ?? []).map((t) => createMetadataResponseMetadataResponseTopic({ name: t.name })) });
+  return createMetadataResponse({ topics: (request.topics ?? []).map((t) => createMetadataResponseTopic({ name: t.name })) });
 }
 
 function names(response: MetadataResponse): (string | null)[] {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ClusterMetadata } from '../../src/client/cluster-metadata.js';
 import {
   createMetadataResponse,
-  createMetadataResponseMetadataResponseBroker,
-  createMetadataResponseMetadataResponsePartition,
-  createMetadataResponseMetadataResponseTopic,
+  createMetadataResponseBroker,
+  createMetadataResponsePartition,
+  createMetadataResponseTopic,
 } from '../../src/protocol/generated/clients/metadata-response.js';
 import { ErrorCode } from '../../src/protocol/generated/error-codes.js';
 
@@ -12,17 +12,17 @@ const metadata = ClusterMetadata.fromResponse(
   createMetadataResponse({
     clusterId: 'c1',
     controllerId: 1,
-    brokers: [1, 2].map((nodeId) => createMetadataResponseMetadataResponseBroker({ nodeId, host: `kafka-${nodeId}`, port: 9092 })),
+    brokers: [1, 2].map((nodeId) => createMetadataResponseBroker({ nodeId, host: `kafka-${nodeId}`, port: 9092 })),
     topics: [
-      createMetadataResponseMetadataResponseTopic({
+      createMetadataResponseTopic({
         name: 'orders',
         partitions: [
-          createMetadataResponseMetadataResponsePartition({ partitionIndex: 0, leaderId: 2, replicaNodes: [2, 1], isrNodes: [2] }),
-          createMetadataResponseMetadataResponsePartition({ partitionIndex: 1, leaderId: -1, errorCode: ErrorCode.LEADER_NOT_AVAILABLE }),
-          createMetadataResponseMetadataResponsePartition({ partitionIndex: 2, leaderId: 7 }),
+          createMetadataResponsePartition({ partitionIndex: 0, leaderId: 2, replicaNodes: [2, 1], isrNodes: [2] }),
+          createMetadataResponsePartition({ partitionIndex: 1, leaderId: -1, errorCode: ErrorCode.LEADER_NOT_AVAILABLE }),
+          createMetadataResponsePartition({ partitionIndex: 2, leaderId: 7 }),
         ],
       }),
-      createMetadataResponseMetadataResponseTopic({ name: 'secret', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }),
+      createMetadataResponseTopic({ name: 'secret', errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED }),
     ],
   }),
   1_000,

@@ -35,7 +35,7 @@ import {
   createFetchResponseSnapshotId,
 } from '../../src/protocol/generated/clients/fetch-response.js';
 import { type FindCoordinatorRequest, createFindCoordinatorRequest } from '../../src/protocol/generated/clients/find-coordinator-request.js';
-import { type MetadataRequest, createMetadataRequest, createMetadataRequestMetadataRequestTopic } from '../../src/protocol/generated/clients/metadata-request.js';
+import { type MetadataRequest, createMetadataRequest, createMetadataRequestTopic } from '../../src/protocol/generated/clients/metadata-request.js';
 import { decodeRequestHeader, encodeRequestHeader } from '../../src/protocol/generated/clients/request-header.js';
 import { decodeResponseHeader, encodeResponseHeader } from '../../src/protocol/generated/clients/response-header.js';
 import type { ApiDefinition } from '../../src/protocol/message-codec.js';
@@ -132,7 +132,7 @@ describe('request header v2', () => {
 describe('compact arrays, nullable strings and uuids', () => {
   it('Metadata v12 request: topic ids, a null topic name and booleans', () => {
     const body: MetadataRequest = createMetadataRequest({
-      topics: [createMetadataRequestMetadataRequestTopic({ topicId: TOPIC_ID, name: null }), createMetadataRequestMetadataRequestTopic({ name: 'orders' })],
+      topics: [createMetadataRequestTopic({ topicId: TOPIC_ID, name: null }), createMetadataRequestTopic({ name: 'orders' })],
       allowAutoTopicCreation: false,
       includeTopicAuthorizedOperations: true,
     });

@@ -3,9 +3,9 @@ import { createFindCoordinatorResponse, createFindCoordinatorResponseCoordinator
 import {
   type MetadataResponse,
   createMetadataResponse,
-  createMetadataResponseMetadataResponseBroker,
-  createMetadataResponseMetadataResponsePartition,
-  createMetadataResponseMetadataResponseTopic,
+  createMetadataResponseBroker,
+  createMetadataResponsePartition,
+  createMetadataResponseTopic,
 } from '../../../src/protocol/generated/clients/metadata-response.js';
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
 import { FakeBroker } from './fake-broker.js';
@@ -68,15 +68,15 @@ export class FakeCluster {
     return createMetadataResponse({
       clusterId: this.clusterId,
       controllerId: this.controllerId,
-      brokers: this.brokers.map((b, i) => createMetadataResponseMetadataResponseBroker({ nodeId: i + 1, host: b.host, port: b.port })),
+      brokers: this.brokers.map((b, i) => createMetadataResponseBroker({ nodeId: i + 1, host: b.host, port: b.port })),
       topics: names.map((name) => {
         const layout = this.topics.get(name);
-        if (!layout) return createMetadataResponseMetadataResponseTopic({ name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
-        if (layout.errorCode) return createMetadataResponseMetadataResponseTopic({ name, errorCode: layout.errorCode });
-        return createMetadataResponseMetadataResponseTopic({
+        if (!layout) return createMetadataResponseTopic({ name, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION });
+        if (layout.errorCode) return createMetadataResponseTopic({ name, errorCode: layout.errorCode });
+        return createMetadataResponseTopic({
           name,
           partitions: layout.leaders.map((leaderId, partitionIndex) =>
-            createMetadataResponseMetadataResponsePartition({
+            createMetadataResponsePartition({
               partitionIndex,
               leaderId,
               errorCode: leaderId < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,

@@ -8,7 +8,7 @@ export interface DescribeTopicPartitionsResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
   throttleTimeMs: number;
   /** Each topic in the response. Versions 0+. */
-  topics: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[];
+  topics: DescribeTopicPartitionsResponseTopic[];
   /** The next topic and partition index to fetch details for. Versions 0+. */
   nextCursor: DescribeTopicPartitionsResponseCursor | null;
   /** Tagged fields this codec does not know, preserved for re-encoding. */
@@ -26,7 +26,7 @@ export function createDescribeTopicPartitionsResponse(init: Partial<DescribeTopi
 
 export function decodeDescribeTopicPartitionsResponse(r: Reader, version: number): DescribeTopicPartitionsResponse {
   const $throttleTimeMs: number = r.readInt32();
-  const $topics: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic[] = readNonNull(r, readArray(r, true, (e) => decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(e, version)), 'Topics');
+  const $topics: DescribeTopicPartitionsResponseTopic[] = readNonNull(r, readArray(r, true, (e) => decodeDescribeTopicPartitionsResponseTopic(e, version)), 'Topics');
   const $nextCursor: DescribeTopicPartitionsResponseCursor | null = (r.readInt8() < 0 ? null : decodeDescribeTopicPartitionsResponseCursor(r, version));
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   {
@@ -42,13 +42,13 @@ export function decodeDescribeTopicPartitionsResponse(r: Reader, version: number
 
 export function encodeDescribeTopicPartitionsResponse(w: Writer, version: number, m: DescribeTopicPartitionsResponse): void {
   w.writeInt32(m.throttleTimeMs);
-  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTopicPartitionsResponseTopic(w, version, x); }
   if (m.nextCursor === null) w.writeInt8(-1); else { w.writeInt8(1); encodeDescribeTopicPartitionsResponseCursor(w, version, m.nextCursor); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
 
-export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
+export interface DescribeTopicPartitionsResponseTopic {
   /** The topic error, or 0 if there was no error. Versions 0+. */
   errorCode: number;
   /** The topic name. Versions 0+. */
@@ -58,14 +58,14 @@ export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseT
   /** True if the topic is internal. Versions 0+. */
   isInternal: boolean;
   /** Each partition in the topic. Versions 0+. */
-  partitions: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[];
+  partitions: DescribeTopicPartitionsResponsePartition[];
   /** 32-bit bitfield to represent authorized operations for this topic. Versions 0+. */
   topicAuthorizedOperations: number;
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(init: Partial<DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic> = {}): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
+export function createDescribeTopicPartitionsResponseTopic(init: Partial<DescribeTopicPartitionsResponseTopic> = {}): DescribeTopicPartitionsResponseTopic {
   return {
     errorCode: init.errorCode ?? 0,
     name: init.name !== undefined ? init.name : "",
@@ -77,12 +77,12 @@ export function createDescribeTopicPartitionsResponseDescribeTopicPartitionsResp
   };
 }
 
-export function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(r: Reader, version: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic {
+export function decodeDescribeTopicPartitionsResponseTopic(r: Reader, version: number): DescribeTopicPartitionsResponseTopic {
   const $errorCode: number = r.readInt16();
   const $name: string | null = r.readCompactNullableString();
   const $topicId: string = r.readUuid();
   const $isInternal: boolean = r.readBool();
-  const $partitions: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition[] = readNonNull(r, readArray(r, true, (e) => decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(e, version)), 'Partitions');
+  const $partitions: DescribeTopicPartitionsResponsePartition[] = readNonNull(r, readArray(r, true, (e) => decodeDescribeTopicPartitionsResponsePartition(e, version)), 'Partitions');
   const $topicAuthorizedOperations: number = r.readInt32();
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   {
@@ -96,18 +96,18 @@ export function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResp
   return { errorCode: $errorCode, name: $name, topicId: $topicId, isInternal: $isInternal, partitions: $partitions, topicAuthorizedOperations: $topicAuthorizedOperations, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic(w: Writer, version: number, m: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseTopic): void {
+export function encodeDescribeTopicPartitionsResponseTopic(w: Writer, version: number, m: DescribeTopicPartitionsResponseTopic): void {
   w.writeInt16(m.errorCode);
   w.writeCompactNullableString(m.name);
   w.writeUuid(m.topicId);
   w.writeBool(m.isInternal);
-  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeDescribeTopicPartitionsResponsePartition(w, version, x); }
   w.writeInt32(m.topicAuthorizedOperations);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
 
-export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
+export interface DescribeTopicPartitionsResponsePartition {
   /** The partition error, or 0 if there was no error. Versions 0+. */
   errorCode: number;
   /** The partition index. Versions 0+. */
@@ -130,7 +130,7 @@ export interface DescribeTopicPartitionsResponseDescribeTopicPartitionsResponseP
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(init: Partial<DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition> = {}): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
+export function createDescribeTopicPartitionsResponsePartition(init: Partial<DescribeTopicPartitionsResponsePartition> = {}): DescribeTopicPartitionsResponsePartition {
   return {
     errorCode: init.errorCode ?? 0,
     partitionIndex: init.partitionIndex ?? 0,
@@ -145,7 +145,7 @@ export function createDescribeTopicPartitionsResponseDescribeTopicPartitionsResp
   };
 }
 
-export function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(r: Reader, version: number): DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition {
+export function decodeDescribeTopicPartitionsResponsePartition(r: Reader, version: number): DescribeTopicPartitionsResponsePartition {
   const $errorCode: number = r.readInt16();
   const $partitionIndex: number = r.readInt32();
   const $leaderId: number = r.readInt32();
@@ -167,7 +167,7 @@ export function decodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResp
   return { errorCode: $errorCode, partitionIndex: $partitionIndex, leaderId: $leaderId, leaderEpoch: $leaderEpoch, replicaNodes: $replicaNodes, isrNodes: $isrNodes, eligibleLeaderReplicas: $eligibleLeaderReplicas, lastKnownElr: $lastKnownElr, offlineReplicas: $offlineReplicas, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeDescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition(w: Writer, version: number, m: DescribeTopicPartitionsResponseDescribeTopicPartitionsResponsePartition): void {
+export function encodeDescribeTopicPartitionsResponsePartition(w: Writer, version: number, m: DescribeTopicPartitionsResponsePartition): void {
   w.writeInt16(m.errorCode);
   w.writeInt32(m.partitionIndex);
   w.writeInt32(m.leaderId);

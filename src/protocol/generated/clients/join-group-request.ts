@@ -18,7 +18,7 @@ export interface JoinGroupRequest {
   /** The unique name the for class of protocols implemented by the group we want to join. Versions 0+. */
   protocolType: string;
   /** The list of protocols that the member supports. Versions 0+. */
-  protocols: JoinGroupRequestJoinGroupRequestProtocol[];
+  protocols: JoinGroupRequestProtocol[];
   /** The reason why the member (re-)joins the group. Versions 8+. */
   reason: string | null;
   /** Tagged fields this codec does not know, preserved for re-encoding. */
@@ -47,7 +47,7 @@ export function decodeJoinGroupRequest(r: Reader, version: number): JoinGroupReq
   const $memberId: string = (flexible ? r.readCompactString() : r.readString());
   const $groupInstanceId: string | null = (version >= 5 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
   const $protocolType: string = (flexible ? r.readCompactString() : r.readString());
-  const $protocols: JoinGroupRequestJoinGroupRequestProtocol[] = readNonNull(r, readArray(r, flexible, (e) => decodeJoinGroupRequestJoinGroupRequestProtocol(e, version)), 'Protocols');
+  const $protocols: JoinGroupRequestProtocol[] = readNonNull(r, readArray(r, flexible, (e) => decodeJoinGroupRequestProtocol(e, version)), 'Protocols');
   const $reason: string | null = (version >= 8 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
@@ -75,7 +75,7 @@ export function encodeJoinGroupRequest(w: Writer, version: number, m: JoinGroupR
     if (!(m.groupInstanceId === null)) unsupportedField('GroupInstanceId', version);
   }
   (flexible ? w.writeCompactString(m.protocolType) : w.writeString(m.protocolType));
-  { const a = m.protocols; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeJoinGroupRequestJoinGroupRequestProtocol(w, version, x); }
+  { const a = m.protocols; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeJoinGroupRequestProtocol(w, version, x); }
   if (version >= 8) {
     (flexible ? w.writeCompactNullableString(m.reason) : w.writeNullableString(m.reason));
   }
@@ -85,7 +85,7 @@ export function encodeJoinGroupRequest(w: Writer, version: number, m: JoinGroupR
   }
 }
 
-export interface JoinGroupRequestJoinGroupRequestProtocol {
+export interface JoinGroupRequestProtocol {
   /** The protocol name. Versions 0+. */
   name: string;
   /** The protocol metadata. Versions 0+. */
@@ -94,7 +94,7 @@ export interface JoinGroupRequestJoinGroupRequestProtocol {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createJoinGroupRequestJoinGroupRequestProtocol(init: Partial<JoinGroupRequestJoinGroupRequestProtocol> = {}): JoinGroupRequestJoinGroupRequestProtocol {
+export function createJoinGroupRequestProtocol(init: Partial<JoinGroupRequestProtocol> = {}): JoinGroupRequestProtocol {
   return {
     name: init.name ?? "",
     metadata: init.metadata ?? EMPTY_BUFFER,
@@ -102,7 +102,7 @@ export function createJoinGroupRequestJoinGroupRequestProtocol(init: Partial<Joi
   };
 }
 
-export function decodeJoinGroupRequestJoinGroupRequestProtocol(r: Reader, version: number): JoinGroupRequestJoinGroupRequestProtocol {
+export function decodeJoinGroupRequestProtocol(r: Reader, version: number): JoinGroupRequestProtocol {
   const flexible = version >= 6;
   const $name: string = (flexible ? r.readCompactString() : r.readString());
   const $metadata: Buffer = (flexible ? r.readCompactBytes() : r.readBytes());
@@ -118,7 +118,7 @@ export function decodeJoinGroupRequestJoinGroupRequestProtocol(r: Reader, versio
   return { name: $name, metadata: $metadata, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeJoinGroupRequestJoinGroupRequestProtocol(w: Writer, version: number, m: JoinGroupRequestJoinGroupRequestProtocol): void {
+export function encodeJoinGroupRequestProtocol(w: Writer, version: number, m: JoinGroupRequestProtocol): void {
   const flexible = version >= 6;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   (flexible ? w.writeCompactBytes(m.metadata) : w.writeBytes(m.metadata));

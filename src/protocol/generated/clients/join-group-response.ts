@@ -22,7 +22,7 @@ export interface JoinGroupResponse {
   /** The member ID assigned by the group coordinator. Versions 0+. */
   memberId: string;
   /** Versions 0+. */
-  members: JoinGroupResponseJoinGroupResponseMember[];
+  members: JoinGroupResponseMember[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
@@ -52,7 +52,7 @@ export function decodeJoinGroupResponse(r: Reader, version: number): JoinGroupRe
   const $leader: string = (flexible ? r.readCompactString() : r.readString());
   const $skipAssignment: boolean = (version >= 9 ? r.readBool() : false);
   const $memberId: string = (flexible ? r.readCompactString() : r.readString());
-  const $members: JoinGroupResponseJoinGroupResponseMember[] = readNonNull(r, readArray(r, flexible, (e) => decodeJoinGroupResponseJoinGroupResponseMember(e, version)), 'Members');
+  const $members: JoinGroupResponseMember[] = readNonNull(r, readArray(r, flexible, (e) => decodeJoinGroupResponseMember(e, version)), 'Members');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -83,14 +83,14 @@ export function encodeJoinGroupResponse(w: Writer, version: number, m: JoinGroup
     if (!(m.skipAssignment === false)) unsupportedField('SkipAssignment', version);
   }
   (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
-  { const a = m.members; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeJoinGroupResponseJoinGroupResponseMember(w, version, x); }
+  { const a = m.members; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeJoinGroupResponseMember(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface JoinGroupResponseJoinGroupResponseMember {
+export interface JoinGroupResponseMember {
   /** The group member ID. Versions 0+. */
   memberId: string;
   /** The unique identifier of the consumer instance provided by end user. Versions 5+. */
@@ -101,7 +101,7 @@ export interface JoinGroupResponseJoinGroupResponseMember {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createJoinGroupResponseJoinGroupResponseMember(init: Partial<JoinGroupResponseJoinGroupResponseMember> = {}): JoinGroupResponseJoinGroupResponseMember {
+export function createJoinGroupResponseMember(init: Partial<JoinGroupResponseMember> = {}): JoinGroupResponseMember {
   return {
     memberId: init.memberId ?? "",
     groupInstanceId: init.groupInstanceId !== undefined ? init.groupInstanceId : null,
@@ -110,7 +110,7 @@ export function createJoinGroupResponseJoinGroupResponseMember(init: Partial<Joi
   };
 }
 
-export function decodeJoinGroupResponseJoinGroupResponseMember(r: Reader, version: number): JoinGroupResponseJoinGroupResponseMember {
+export function decodeJoinGroupResponseMember(r: Reader, version: number): JoinGroupResponseMember {
   const flexible = version >= 6;
   const $memberId: string = (flexible ? r.readCompactString() : r.readString());
   const $groupInstanceId: string | null = (version >= 5 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
@@ -127,7 +127,7 @@ export function decodeJoinGroupResponseJoinGroupResponseMember(r: Reader, versio
   return { memberId: $memberId, groupInstanceId: $groupInstanceId, metadata: $metadata, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeJoinGroupResponseJoinGroupResponseMember(w: Writer, version: number, m: JoinGroupResponseJoinGroupResponseMember): void {
+export function encodeJoinGroupResponseMember(w: Writer, version: number, m: JoinGroupResponseMember): void {
   const flexible = version >= 6;
   (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
   if (version >= 5) {

@@ -6,7 +6,7 @@ import { type RawTaggedField, ZERO_UUID, readArray, readNonNull, requireNonNull,
 
 export interface MetadataRequest {
   /** The topics to fetch metadata for. Versions 0+. */
-  topics: MetadataRequestMetadataRequestTopic[] | null;
+  topics: MetadataRequestTopic[] | null;
   /** If this is true, the broker may auto-create topics that we requested which do not already exist, if it is configured to do so. Versions 4+. */
   allowAutoTopicCreation: boolean;
   /** Whether to include cluster authorized operations. Versions 8-10. */
@@ -29,7 +29,7 @@ export function createMetadataRequest(init: Partial<MetadataRequest> = {}): Meta
 
 export function decodeMetadataRequest(r: Reader, version: number): MetadataRequest {
   const flexible = version >= 9;
-  const $topics: MetadataRequestMetadataRequestTopic[] | null = (version >= 1 ? readArray(r, flexible, (e) => decodeMetadataRequestMetadataRequestTopic(e, version)) : readNonNull(r, readArray(r, flexible, (e) => decodeMetadataRequestMetadataRequestTopic(e, version)), 'Topics'));
+  const $topics: MetadataRequestTopic[] | null = (version >= 1 ? readArray(r, flexible, (e) => decodeMetadataRequestTopic(e, version)) : readNonNull(r, readArray(r, flexible, (e) => decodeMetadataRequestTopic(e, version)), 'Topics'));
   const $allowAutoTopicCreation: boolean = (version >= 4 ? r.readBool() : true);
   const $includeClusterAuthorizedOperations: boolean = (version >= 8 && version <= 10 ? r.readBool() : false);
   const $includeTopicAuthorizedOperations: boolean = (version >= 8 ? r.readBool() : false);
@@ -47,7 +47,7 @@ export function decodeMetadataRequest(r: Reader, version: number): MetadataReque
 
 export function encodeMetadataRequest(w: Writer, version: number, m: MetadataRequest): void {
   const flexible = version >= 9;
-  { const a = (version >= 1 ? m.topics : requireNonNull(m.topics, 'Topics', version)); if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataRequestMetadataRequestTopic(w, version, x); }
+  { const a = (version >= 1 ? m.topics : requireNonNull(m.topics, 'Topics', version)); if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataRequestTopic(w, version, x); }
   if (version >= 4) {
     w.writeBool(m.allowAutoTopicCreation);
   } else {
@@ -69,7 +69,7 @@ export function encodeMetadataRequest(w: Writer, version: number, m: MetadataReq
   }
 }
 
-export interface MetadataRequestMetadataRequestTopic {
+export interface MetadataRequestTopic {
   /** The topic id. Versions 10+. */
   topicId: string;
   /** The topic name. Versions 0+. */
@@ -78,7 +78,7 @@ export interface MetadataRequestMetadataRequestTopic {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createMetadataRequestMetadataRequestTopic(init: Partial<MetadataRequestMetadataRequestTopic> = {}): MetadataRequestMetadataRequestTopic {
+export function createMetadataRequestTopic(init: Partial<MetadataRequestTopic> = {}): MetadataRequestTopic {
   return {
     topicId: init.topicId ?? ZERO_UUID,
     name: init.name !== undefined ? init.name : "",
@@ -86,7 +86,7 @@ export function createMetadataRequestMetadataRequestTopic(init: Partial<Metadata
   };
 }
 
-export function decodeMetadataRequestMetadataRequestTopic(r: Reader, version: number): MetadataRequestMetadataRequestTopic {
+export function decodeMetadataRequestTopic(r: Reader, version: number): MetadataRequestTopic {
   const flexible = version >= 9;
   const $topicId: string = (version >= 10 ? r.readUuid() : ZERO_UUID);
   const $name: string | null = (flexible ? (version >= 10 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 10 ? r.readNullableString() : r.readString()));
@@ -102,7 +102,7 @@ export function decodeMetadataRequestMetadataRequestTopic(r: Reader, version: nu
   return { topicId: $topicId, name: $name, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeMetadataRequestMetadataRequestTopic(w: Writer, version: number, m: MetadataRequestMetadataRequestTopic): void {
+export function encodeMetadataRequestTopic(w: Writer, version: number, m: MetadataRequestTopic): void {
   const flexible = version >= 9;
   if (version >= 10) {
     w.writeUuid(m.topicId);

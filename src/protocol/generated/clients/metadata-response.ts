@@ -8,13 +8,13 @@ export interface MetadataResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3+. */
   throttleTimeMs: number;
   /** A list of brokers present in the cluster. Versions 0+. */
-  brokers: MetadataResponseMetadataResponseBroker[];
+  brokers: MetadataResponseBroker[];
   /** The cluster ID that responding broker belongs to. Versions 2+. */
   clusterId: string | null;
   /** The ID of the controller broker. Versions 1+. */
   controllerId: number;
   /** Each topic in the response. Versions 0+. */
-  topics: MetadataResponseMetadataResponseTopic[];
+  topics: MetadataResponseTopic[];
   /** 32-bit bitfield to represent authorized operations for this cluster. Versions 8-10. */
   clusterAuthorizedOperations: number;
   /** Tagged fields this codec does not know, preserved for re-encoding. */
@@ -36,10 +36,10 @@ export function createMetadataResponse(init: Partial<MetadataResponse> = {}): Me
 export function decodeMetadataResponse(r: Reader, version: number): MetadataResponse {
   const flexible = version >= 9;
   const $throttleTimeMs: number = (version >= 3 ? r.readInt32() : 0);
-  const $brokers: MetadataResponseMetadataResponseBroker[] = readNonNull(r, readArray(r, flexible, (e) => decodeMetadataResponseMetadataResponseBroker(e, version)), 'Brokers');
+  const $brokers: MetadataResponseBroker[] = readNonNull(r, readArray(r, flexible, (e) => decodeMetadataResponseBroker(e, version)), 'Brokers');
   const $clusterId: string | null = (version >= 2 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
   const $controllerId: number = (version >= 1 ? r.readInt32() : -1);
-  const $topics: MetadataResponseMetadataResponseTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeMetadataResponseMetadataResponseTopic(e, version)), 'Topics');
+  const $topics: MetadataResponseTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeMetadataResponseTopic(e, version)), 'Topics');
   const $clusterAuthorizedOperations: number = (version >= 8 && version <= 10 ? r.readInt32() : -2147483648);
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
@@ -58,14 +58,14 @@ export function encodeMetadataResponse(w: Writer, version: number, m: MetadataRe
   if (version >= 3) {
     w.writeInt32(m.throttleTimeMs);
   }
-  { const a = m.brokers; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponseMetadataResponseBroker(w, version, x); }
+  { const a = m.brokers; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponseBroker(w, version, x); }
   if (version >= 2) {
     (flexible ? w.writeCompactNullableString(m.clusterId) : w.writeNullableString(m.clusterId));
   }
   if (version >= 1) {
     w.writeInt32(m.controllerId);
   }
-  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponseMetadataResponseTopic(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponseTopic(w, version, x); }
   if (version >= 8 && version <= 10) {
     w.writeInt32(m.clusterAuthorizedOperations);
   } else {
@@ -77,7 +77,7 @@ export function encodeMetadataResponse(w: Writer, version: number, m: MetadataRe
   }
 }
 
-export interface MetadataResponseMetadataResponseBroker {
+export interface MetadataResponseBroker {
   /** The broker ID. Versions 0+. */
   nodeId: number;
   /** The broker hostname. Versions 0+. */
@@ -90,7 +90,7 @@ export interface MetadataResponseMetadataResponseBroker {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createMetadataResponseMetadataResponseBroker(init: Partial<MetadataResponseMetadataResponseBroker> = {}): MetadataResponseMetadataResponseBroker {
+export function createMetadataResponseBroker(init: Partial<MetadataResponseBroker> = {}): MetadataResponseBroker {
   return {
     nodeId: init.nodeId ?? 0,
     host: init.host ?? "",
@@ -100,7 +100,7 @@ export function createMetadataResponseMetadataResponseBroker(init: Partial<Metad
   };
 }
 
-export function decodeMetadataResponseMetadataResponseBroker(r: Reader, version: number): MetadataResponseMetadataResponseBroker {
+export function decodeMetadataResponseBroker(r: Reader, version: number): MetadataResponseBroker {
   const flexible = version >= 9;
   const $nodeId: number = r.readInt32();
   const $host: string = (flexible ? r.readCompactString() : r.readString());
@@ -118,7 +118,7 @@ export function decodeMetadataResponseMetadataResponseBroker(r: Reader, version:
   return { nodeId: $nodeId, host: $host, port: $port, rack: $rack, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeMetadataResponseMetadataResponseBroker(w: Writer, version: number, m: MetadataResponseMetadataResponseBroker): void {
+export function encodeMetadataResponseBroker(w: Writer, version: number, m: MetadataResponseBroker): void {
   const flexible = version >= 9;
   w.writeInt32(m.nodeId);
   (flexible ? w.writeCompactString(m.host) : w.writeString(m.host));
@@ -132,7 +132,7 @@ export function encodeMetadataResponseMetadataResponseBroker(w: Writer, version:
   }
 }
 
-export interface MetadataResponseMetadataResponseTopic {
+export interface MetadataResponseTopic {
   /** The topic error, or 0 if there was no error. Versions 0+. */
   errorCode: number;
   /** The topic name. Null for non-existing topics queried by ID. This is never null when ErrorCode is zero. One of Name and TopicId is always populated. Versions 0+. */
@@ -142,14 +142,14 @@ export interface MetadataResponseMetadataResponseTopic {
   /** True if the topic is internal. Versions 1+. */
   isInternal: boolean;
   /** Each partition in the topic. Versions 0+. */
-  partitions: MetadataResponseMetadataResponsePartition[];
+  partitions: MetadataResponsePartition[];
   /** 32-bit bitfield to represent authorized operations for this topic. Versions 8+. */
   topicAuthorizedOperations: number;
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createMetadataResponseMetadataResponseTopic(init: Partial<MetadataResponseMetadataResponseTopic> = {}): MetadataResponseMetadataResponseTopic {
+export function createMetadataResponseTopic(init: Partial<MetadataResponseTopic> = {}): MetadataResponseTopic {
   return {
     errorCode: init.errorCode ?? 0,
     name: init.name !== undefined ? init.name : "",
@@ -161,13 +161,13 @@ export function createMetadataResponseMetadataResponseTopic(init: Partial<Metada
   };
 }
 
-export function decodeMetadataResponseMetadataResponseTopic(r: Reader, version: number): MetadataResponseMetadataResponseTopic {
+export function decodeMetadataResponseTopic(r: Reader, version: number): MetadataResponseTopic {
   const flexible = version >= 9;
   const $errorCode: number = r.readInt16();
   const $name: string | null = (flexible ? (version >= 12 ? r.readCompactNullableString() : r.readCompactString()) : (version >= 12 ? r.readNullableString() : r.readString()));
   const $topicId: string = (version >= 10 ? r.readUuid() : ZERO_UUID);
   const $isInternal: boolean = (version >= 1 ? r.readBool() : false);
-  const $partitions: MetadataResponseMetadataResponsePartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeMetadataResponseMetadataResponsePartition(e, version)), 'Partitions');
+  const $partitions: MetadataResponsePartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeMetadataResponsePartition(e, version)), 'Partitions');
   const $topicAuthorizedOperations: number = (version >= 8 ? r.readInt32() : -2147483648);
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
@@ -181,7 +181,7 @@ export function decodeMetadataResponseMetadataResponseTopic(r: Reader, version: 
   return { errorCode: $errorCode, name: $name, topicId: $topicId, isInternal: $isInternal, partitions: $partitions, topicAuthorizedOperations: $topicAuthorizedOperations, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeMetadataResponseMetadataResponseTopic(w: Writer, version: number, m: MetadataResponseMetadataResponseTopic): void {
+export function encodeMetadataResponseTopic(w: Writer, version: number, m: MetadataResponseTopic): void {
   const flexible = version >= 9;
   w.writeInt16(m.errorCode);
   (flexible ? (version >= 12 ? w.writeCompactNullableString(m.name) : w.writeCompactString(requireNonNull(m.name, 'Name', version))) : (version >= 12 ? w.writeNullableString(m.name) : w.writeString(requireNonNull(m.name, 'Name', version))));
@@ -191,7 +191,7 @@ export function encodeMetadataResponseMetadataResponseTopic(w: Writer, version: 
   if (version >= 1) {
     w.writeBool(m.isInternal);
   }
-  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponseMetadataResponsePartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeMetadataResponsePartition(w, version, x); }
   if (version >= 8) {
     w.writeInt32(m.topicAuthorizedOperations);
   } else {
@@ -203,7 +203,7 @@ export function encodeMetadataResponseMetadataResponseTopic(w: Writer, version: 
   }
 }
 
-export interface MetadataResponseMetadataResponsePartition {
+export interface MetadataResponsePartition {
   /** The partition error, or 0 if there was no error. Versions 0+. */
   errorCode: number;
   /** The partition index. Versions 0+. */
@@ -222,7 +222,7 @@ export interface MetadataResponseMetadataResponsePartition {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createMetadataResponseMetadataResponsePartition(init: Partial<MetadataResponseMetadataResponsePartition> = {}): MetadataResponseMetadataResponsePartition {
+export function createMetadataResponsePartition(init: Partial<MetadataResponsePartition> = {}): MetadataResponsePartition {
   return {
     errorCode: init.errorCode ?? 0,
     partitionIndex: init.partitionIndex ?? 0,
@@ -235,7 +235,7 @@ export function createMetadataResponseMetadataResponsePartition(init: Partial<Me
   };
 }
 
-export function decodeMetadataResponseMetadataResponsePartition(r: Reader, version: number): MetadataResponseMetadataResponsePartition {
+export function decodeMetadataResponsePartition(r: Reader, version: number): MetadataResponsePartition {
   const flexible = version >= 9;
   const $errorCode: number = r.readInt16();
   const $partitionIndex: number = r.readInt32();
@@ -256,7 +256,7 @@ export function decodeMetadataResponseMetadataResponsePartition(r: Reader, versi
   return { errorCode: $errorCode, partitionIndex: $partitionIndex, leaderId: $leaderId, leaderEpoch: $leaderEpoch, replicaNodes: $replicaNodes, isrNodes: $isrNodes, offlineReplicas: $offlineReplicas, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeMetadataResponseMetadataResponsePartition(w: Writer, version: number, m: MetadataResponseMetadataResponsePartition): void {
+export function encodeMetadataResponsePartition(w: Writer, version: number, m: MetadataResponsePartition): void {
   const flexible = version >= 9;
   w.writeInt16(m.errorCode);
   w.writeInt32(m.partitionIndex);

@@ -16,7 +16,7 @@ export interface OffsetCommitRequest {
   /** The time period in ms to retain the offset. Versions 2-4. */
   retentionTimeMs: number;
   /** The topics to commit offsets for. Versions 0+. */
-  topics: OffsetCommitRequestOffsetCommitRequestTopic[];
+  topics: OffsetCommitRequestTopic[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
@@ -40,7 +40,7 @@ export function decodeOffsetCommitRequest(r: Reader, version: number): OffsetCom
   const $memberId: string = (version >= 1 ? (flexible ? r.readCompactString() : r.readString()) : "");
   const $groupInstanceId: string | null = (version >= 7 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
   const $retentionTimeMs: number = (version >= 2 && version <= 4 ? r.readInt64() : -1);
-  const $topics: OffsetCommitRequestOffsetCommitRequestTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetCommitRequestOffsetCommitRequestTopic(e, version)), 'Topics');
+  const $topics: OffsetCommitRequestTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetCommitRequestTopic(e, version)), 'Topics');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -70,23 +70,23 @@ export function encodeOffsetCommitRequest(w: Writer, version: number, m: OffsetC
   if (version >= 2 && version <= 4) {
     w.writeInt64(m.retentionTimeMs);
   }
-  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitRequestOffsetCommitRequestTopic(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitRequestTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface OffsetCommitRequestOffsetCommitRequestTopic {
+export interface OffsetCommitRequestTopic {
   /** The topic name. Versions 0+. */
   name: string;
   /** Each partition to commit offsets for. Versions 0+. */
-  partitions: OffsetCommitRequestOffsetCommitRequestPartition[];
+  partitions: OffsetCommitRequestPartition[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetCommitRequestOffsetCommitRequestTopic(init: Partial<OffsetCommitRequestOffsetCommitRequestTopic> = {}): OffsetCommitRequestOffsetCommitRequestTopic {
+export function createOffsetCommitRequestTopic(init: Partial<OffsetCommitRequestTopic> = {}): OffsetCommitRequestTopic {
   return {
     name: init.name ?? "",
     partitions: init.partitions ?? [],
@@ -94,10 +94,10 @@ export function createOffsetCommitRequestOffsetCommitRequestTopic(init: Partial<
   };
 }
 
-export function decodeOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommitRequestOffsetCommitRequestTopic {
+export function decodeOffsetCommitRequestTopic(r: Reader, version: number): OffsetCommitRequestTopic {
   const flexible = version >= 8;
   const $name: string = (flexible ? r.readCompactString() : r.readString());
-  const $partitions: OffsetCommitRequestOffsetCommitRequestPartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetCommitRequestOffsetCommitRequestPartition(e, version)), 'Partitions');
+  const $partitions: OffsetCommitRequestPartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetCommitRequestPartition(e, version)), 'Partitions');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -110,17 +110,17 @@ export function decodeOffsetCommitRequestOffsetCommitRequestTopic(r: Reader, ver
   return { name: $name, partitions: $partitions, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetCommitRequestOffsetCommitRequestTopic(w: Writer, version: number, m: OffsetCommitRequestOffsetCommitRequestTopic): void {
+export function encodeOffsetCommitRequestTopic(w: Writer, version: number, m: OffsetCommitRequestTopic): void {
   const flexible = version >= 8;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitRequestOffsetCommitRequestPartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitRequestPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface OffsetCommitRequestOffsetCommitRequestPartition {
+export interface OffsetCommitRequestPartition {
   /** The partition index. Versions 0+. */
   partitionIndex: number;
   /** The message offset to be committed. Versions 0+. */
@@ -135,7 +135,7 @@ export interface OffsetCommitRequestOffsetCommitRequestPartition {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetCommitRequestOffsetCommitRequestPartition(init: Partial<OffsetCommitRequestOffsetCommitRequestPartition> = {}): OffsetCommitRequestOffsetCommitRequestPartition {
+export function createOffsetCommitRequestPartition(init: Partial<OffsetCommitRequestPartition> = {}): OffsetCommitRequestPartition {
   return {
     partitionIndex: init.partitionIndex ?? 0,
     committedOffset: init.committedOffset ?? 0,
@@ -146,7 +146,7 @@ export function createOffsetCommitRequestOffsetCommitRequestPartition(init: Part
   };
 }
 
-export function decodeOffsetCommitRequestOffsetCommitRequestPartition(r: Reader, version: number): OffsetCommitRequestOffsetCommitRequestPartition {
+export function decodeOffsetCommitRequestPartition(r: Reader, version: number): OffsetCommitRequestPartition {
   const flexible = version >= 8;
   const $partitionIndex: number = r.readInt32();
   const $committedOffset: number = r.readInt64();
@@ -165,7 +165,7 @@ export function decodeOffsetCommitRequestOffsetCommitRequestPartition(r: Reader,
   return { partitionIndex: $partitionIndex, committedOffset: $committedOffset, committedLeaderEpoch: $committedLeaderEpoch, commitTimestamp: $commitTimestamp, committedMetadata: $committedMetadata, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetCommitRequestOffsetCommitRequestPartition(w: Writer, version: number, m: OffsetCommitRequestOffsetCommitRequestPartition): void {
+export function encodeOffsetCommitRequestPartition(w: Writer, version: number, m: OffsetCommitRequestPartition): void {
   const flexible = version >= 8;
   w.writeInt32(m.partitionIndex);
   w.writeInt64(m.committedOffset);

@@ -8,7 +8,7 @@ export interface OffsetCommitResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3+. */
   throttleTimeMs: number;
   /** The responses for each topic. Versions 0+. */
-  topics: OffsetCommitResponseOffsetCommitResponseTopic[];
+  topics: OffsetCommitResponseTopic[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
@@ -24,7 +24,7 @@ export function createOffsetCommitResponse(init: Partial<OffsetCommitResponse> =
 export function decodeOffsetCommitResponse(r: Reader, version: number): OffsetCommitResponse {
   const flexible = version >= 8;
   const $throttleTimeMs: number = (version >= 3 ? r.readInt32() : 0);
-  const $topics: OffsetCommitResponseOffsetCommitResponseTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetCommitResponseOffsetCommitResponseTopic(e, version)), 'Topics');
+  const $topics: OffsetCommitResponseTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetCommitResponseTopic(e, version)), 'Topics');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -42,23 +42,23 @@ export function encodeOffsetCommitResponse(w: Writer, version: number, m: Offset
   if (version >= 3) {
     w.writeInt32(m.throttleTimeMs);
   }
-  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitResponseOffsetCommitResponseTopic(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitResponseTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface OffsetCommitResponseOffsetCommitResponseTopic {
+export interface OffsetCommitResponseTopic {
   /** The topic name. Versions 0+. */
   name: string;
   /** The responses for each partition in the topic. Versions 0+. */
-  partitions: OffsetCommitResponseOffsetCommitResponsePartition[];
+  partitions: OffsetCommitResponsePartition[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetCommitResponseOffsetCommitResponseTopic(init: Partial<OffsetCommitResponseOffsetCommitResponseTopic> = {}): OffsetCommitResponseOffsetCommitResponseTopic {
+export function createOffsetCommitResponseTopic(init: Partial<OffsetCommitResponseTopic> = {}): OffsetCommitResponseTopic {
   return {
     name: init.name ?? "",
     partitions: init.partitions ?? [],
@@ -66,10 +66,10 @@ export function createOffsetCommitResponseOffsetCommitResponseTopic(init: Partia
   };
 }
 
-export function decodeOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, version: number): OffsetCommitResponseOffsetCommitResponseTopic {
+export function decodeOffsetCommitResponseTopic(r: Reader, version: number): OffsetCommitResponseTopic {
   const flexible = version >= 8;
   const $name: string = (flexible ? r.readCompactString() : r.readString());
-  const $partitions: OffsetCommitResponseOffsetCommitResponsePartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetCommitResponseOffsetCommitResponsePartition(e, version)), 'Partitions');
+  const $partitions: OffsetCommitResponsePartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetCommitResponsePartition(e, version)), 'Partitions');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -82,17 +82,17 @@ export function decodeOffsetCommitResponseOffsetCommitResponseTopic(r: Reader, v
   return { name: $name, partitions: $partitions, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetCommitResponseOffsetCommitResponseTopic(w: Writer, version: number, m: OffsetCommitResponseOffsetCommitResponseTopic): void {
+export function encodeOffsetCommitResponseTopic(w: Writer, version: number, m: OffsetCommitResponseTopic): void {
   const flexible = version >= 8;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitResponseOffsetCommitResponsePartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetCommitResponsePartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface OffsetCommitResponseOffsetCommitResponsePartition {
+export interface OffsetCommitResponsePartition {
   /** The partition index. Versions 0+. */
   partitionIndex: number;
   /** The error code, or 0 if there was no error. Versions 0+. */
@@ -101,7 +101,7 @@ export interface OffsetCommitResponseOffsetCommitResponsePartition {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetCommitResponseOffsetCommitResponsePartition(init: Partial<OffsetCommitResponseOffsetCommitResponsePartition> = {}): OffsetCommitResponseOffsetCommitResponsePartition {
+export function createOffsetCommitResponsePartition(init: Partial<OffsetCommitResponsePartition> = {}): OffsetCommitResponsePartition {
   return {
     partitionIndex: init.partitionIndex ?? 0,
     errorCode: init.errorCode ?? 0,
@@ -109,7 +109,7 @@ export function createOffsetCommitResponseOffsetCommitResponsePartition(init: Pa
   };
 }
 
-export function decodeOffsetCommitResponseOffsetCommitResponsePartition(r: Reader, version: number): OffsetCommitResponseOffsetCommitResponsePartition {
+export function decodeOffsetCommitResponsePartition(r: Reader, version: number): OffsetCommitResponsePartition {
   const flexible = version >= 8;
   const $partitionIndex: number = r.readInt32();
   const $errorCode: number = r.readInt16();
@@ -125,7 +125,7 @@ export function decodeOffsetCommitResponseOffsetCommitResponsePartition(r: Reade
   return { partitionIndex: $partitionIndex, errorCode: $errorCode, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetCommitResponseOffsetCommitResponsePartition(w: Writer, version: number, m: OffsetCommitResponseOffsetCommitResponsePartition): void {
+export function encodeOffsetCommitResponsePartition(w: Writer, version: number, m: OffsetCommitResponsePartition): void {
   const flexible = version >= 8;
   w.writeInt32(m.partitionIndex);
   w.writeInt16(m.errorCode);

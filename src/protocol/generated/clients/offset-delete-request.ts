@@ -8,7 +8,7 @@ export interface OffsetDeleteRequest {
   /** The unique group identifier. Versions 0+. */
   groupId: string;
   /** The topics to delete offsets for Versions 0+. */
-  topics: OffsetDeleteRequestOffsetDeleteRequestTopic[];
+  topics: OffsetDeleteRequestTopic[];
 }
 
 export function createOffsetDeleteRequest(init: Partial<OffsetDeleteRequest> = {}): OffsetDeleteRequest {
@@ -20,56 +20,56 @@ export function createOffsetDeleteRequest(init: Partial<OffsetDeleteRequest> = {
 
 export function decodeOffsetDeleteRequest(r: Reader, version: number): OffsetDeleteRequest {
   const $groupId: string = r.readString();
-  const $topics: OffsetDeleteRequestOffsetDeleteRequestTopic[] = readNonNull(r, readArray(r, false, (e) => decodeOffsetDeleteRequestOffsetDeleteRequestTopic(e, version)), 'Topics');
+  const $topics: OffsetDeleteRequestTopic[] = readNonNull(r, readArray(r, false, (e) => decodeOffsetDeleteRequestTopic(e, version)), 'Topics');
   return { groupId: $groupId, topics: $topics };
 }
 
 export function encodeOffsetDeleteRequest(w: Writer, version: number, m: OffsetDeleteRequest): void {
   w.writeString(m.groupId);
-  { const a = m.topics; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteRequestOffsetDeleteRequestTopic(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteRequestTopic(w, version, x); }
 }
 
-export interface OffsetDeleteRequestOffsetDeleteRequestTopic {
+export interface OffsetDeleteRequestTopic {
   /** The topic name. Versions 0+. */
   name: string;
   /** Each partition to delete offsets for. Versions 0+. */
-  partitions: OffsetDeleteRequestOffsetDeleteRequestPartition[];
+  partitions: OffsetDeleteRequestPartition[];
 }
 
-export function createOffsetDeleteRequestOffsetDeleteRequestTopic(init: Partial<OffsetDeleteRequestOffsetDeleteRequestTopic> = {}): OffsetDeleteRequestOffsetDeleteRequestTopic {
+export function createOffsetDeleteRequestTopic(init: Partial<OffsetDeleteRequestTopic> = {}): OffsetDeleteRequestTopic {
   return {
     name: init.name ?? "",
     partitions: init.partitions ?? [],
   };
 }
 
-export function decodeOffsetDeleteRequestOffsetDeleteRequestTopic(r: Reader, version: number): OffsetDeleteRequestOffsetDeleteRequestTopic {
+export function decodeOffsetDeleteRequestTopic(r: Reader, version: number): OffsetDeleteRequestTopic {
   const $name: string = r.readString();
-  const $partitions: OffsetDeleteRequestOffsetDeleteRequestPartition[] = readNonNull(r, readArray(r, false, (e) => decodeOffsetDeleteRequestOffsetDeleteRequestPartition(e, version)), 'Partitions');
+  const $partitions: OffsetDeleteRequestPartition[] = readNonNull(r, readArray(r, false, (e) => decodeOffsetDeleteRequestPartition(e, version)), 'Partitions');
   return { name: $name, partitions: $partitions };
 }
 
-export function encodeOffsetDeleteRequestOffsetDeleteRequestTopic(w: Writer, version: number, m: OffsetDeleteRequestOffsetDeleteRequestTopic): void {
+export function encodeOffsetDeleteRequestTopic(w: Writer, version: number, m: OffsetDeleteRequestTopic): void {
   w.writeString(m.name);
-  { const a = m.partitions; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteRequestOffsetDeleteRequestPartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteRequestPartition(w, version, x); }
 }
 
-export interface OffsetDeleteRequestOffsetDeleteRequestPartition {
+export interface OffsetDeleteRequestPartition {
   /** The partition index. Versions 0+. */
   partitionIndex: number;
 }
 
-export function createOffsetDeleteRequestOffsetDeleteRequestPartition(init: Partial<OffsetDeleteRequestOffsetDeleteRequestPartition> = {}): OffsetDeleteRequestOffsetDeleteRequestPartition {
+export function createOffsetDeleteRequestPartition(init: Partial<OffsetDeleteRequestPartition> = {}): OffsetDeleteRequestPartition {
   return {
     partitionIndex: init.partitionIndex ?? 0,
   };
 }
 
-export function decodeOffsetDeleteRequestOffsetDeleteRequestPartition(r: Reader, version: number): OffsetDeleteRequestOffsetDeleteRequestPartition {
+export function decodeOffsetDeleteRequestPartition(r: Reader, version: number): OffsetDeleteRequestPartition {
   const $partitionIndex: number = r.readInt32();
   return { partitionIndex: $partitionIndex };
 }
 
-export function encodeOffsetDeleteRequestOffsetDeleteRequestPartition(w: Writer, version: number, m: OffsetDeleteRequestOffsetDeleteRequestPartition): void {
+export function encodeOffsetDeleteRequestPartition(w: Writer, version: number, m: OffsetDeleteRequestPartition): void {
   w.writeInt32(m.partitionIndex);
 }

@@ -10,7 +10,7 @@ export interface OffsetDeleteResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
   throttleTimeMs: number;
   /** The responses for each topic. Versions 0+. */
-  topics: OffsetDeleteResponseOffsetDeleteResponseTopic[];
+  topics: OffsetDeleteResponseTopic[];
 }
 
 export function createOffsetDeleteResponse(init: Partial<OffsetDeleteResponse> = {}): OffsetDeleteResponse {
@@ -24,62 +24,62 @@ export function createOffsetDeleteResponse(init: Partial<OffsetDeleteResponse> =
 export function decodeOffsetDeleteResponse(r: Reader, version: number): OffsetDeleteResponse {
   const $errorCode: number = r.readInt16();
   const $throttleTimeMs: number = r.readInt32();
-  const $topics: OffsetDeleteResponseOffsetDeleteResponseTopic[] = readNonNull(r, readArray(r, false, (e) => decodeOffsetDeleteResponseOffsetDeleteResponseTopic(e, version)), 'Topics');
+  const $topics: OffsetDeleteResponseTopic[] = readNonNull(r, readArray(r, false, (e) => decodeOffsetDeleteResponseTopic(e, version)), 'Topics');
   return { errorCode: $errorCode, throttleTimeMs: $throttleTimeMs, topics: $topics };
 }
 
 export function encodeOffsetDeleteResponse(w: Writer, version: number, m: OffsetDeleteResponse): void {
   w.writeInt16(m.errorCode);
   w.writeInt32(m.throttleTimeMs);
-  { const a = m.topics; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteResponseOffsetDeleteResponseTopic(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteResponseTopic(w, version, x); }
 }
 
-export interface OffsetDeleteResponseOffsetDeleteResponseTopic {
+export interface OffsetDeleteResponseTopic {
   /** The topic name. Versions 0+. */
   name: string;
   /** The responses for each partition in the topic. Versions 0+. */
-  partitions: OffsetDeleteResponseOffsetDeleteResponsePartition[];
+  partitions: OffsetDeleteResponsePartition[];
 }
 
-export function createOffsetDeleteResponseOffsetDeleteResponseTopic(init: Partial<OffsetDeleteResponseOffsetDeleteResponseTopic> = {}): OffsetDeleteResponseOffsetDeleteResponseTopic {
+export function createOffsetDeleteResponseTopic(init: Partial<OffsetDeleteResponseTopic> = {}): OffsetDeleteResponseTopic {
   return {
     name: init.name ?? "",
     partitions: init.partitions ?? [],
   };
 }
 
-export function decodeOffsetDeleteResponseOffsetDeleteResponseTopic(r: Reader, version: number): OffsetDeleteResponseOffsetDeleteResponseTopic {
+export function decodeOffsetDeleteResponseTopic(r: Reader, version: number): OffsetDeleteResponseTopic {
   const $name: string = r.readString();
-  const $partitions: OffsetDeleteResponseOffsetDeleteResponsePartition[] = readNonNull(r, readArray(r, false, (e) => decodeOffsetDeleteResponseOffsetDeleteResponsePartition(e, version)), 'Partitions');
+  const $partitions: OffsetDeleteResponsePartition[] = readNonNull(r, readArray(r, false, (e) => decodeOffsetDeleteResponsePartition(e, version)), 'Partitions');
   return { name: $name, partitions: $partitions };
 }
 
-export function encodeOffsetDeleteResponseOffsetDeleteResponseTopic(w: Writer, version: number, m: OffsetDeleteResponseOffsetDeleteResponseTopic): void {
+export function encodeOffsetDeleteResponseTopic(w: Writer, version: number, m: OffsetDeleteResponseTopic): void {
   w.writeString(m.name);
-  { const a = m.partitions; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteResponseOffsetDeleteResponsePartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, false, a)) for (const x of a) encodeOffsetDeleteResponsePartition(w, version, x); }
 }
 
-export interface OffsetDeleteResponseOffsetDeleteResponsePartition {
+export interface OffsetDeleteResponsePartition {
   /** The partition index. Versions 0+. */
   partitionIndex: number;
   /** The error code, or 0 if there was no error. Versions 0+. */
   errorCode: number;
 }
 
-export function createOffsetDeleteResponseOffsetDeleteResponsePartition(init: Partial<OffsetDeleteResponseOffsetDeleteResponsePartition> = {}): OffsetDeleteResponseOffsetDeleteResponsePartition {
+export function createOffsetDeleteResponsePartition(init: Partial<OffsetDeleteResponsePartition> = {}): OffsetDeleteResponsePartition {
   return {
     partitionIndex: init.partitionIndex ?? 0,
     errorCode: init.errorCode ?? 0,
   };
 }
 
-export function decodeOffsetDeleteResponseOffsetDeleteResponsePartition(r: Reader, version: number): OffsetDeleteResponseOffsetDeleteResponsePartition {
+export function decodeOffsetDeleteResponsePartition(r: Reader, version: number): OffsetDeleteResponsePartition {
   const $partitionIndex: number = r.readInt32();
   const $errorCode: number = r.readInt16();
   return { partitionIndex: $partitionIndex, errorCode: $errorCode };
 }
 
-export function encodeOffsetDeleteResponseOffsetDeleteResponsePartition(w: Writer, version: number, m: OffsetDeleteResponseOffsetDeleteResponsePartition): void {
+export function encodeOffsetDeleteResponsePartition(w: Writer, version: number, m: OffsetDeleteResponsePartition): void {
   w.writeInt32(m.partitionIndex);
   w.writeInt16(m.errorCode);
 }

@@ -8,9 +8,9 @@ export interface OffsetFetchRequest {
   /** The group to fetch offsets for. Versions 0-7. */
   groupId: string;
   /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 0-7. */
-  topics: OffsetFetchRequestOffsetFetchRequestTopic[] | null;
+  topics: OffsetFetchRequestTopic[] | null;
   /** Each group we would like to fetch offsets for Versions 8+. */
-  groups: OffsetFetchRequestOffsetFetchRequestGroup[];
+  groups: OffsetFetchRequestGroup[];
   /** Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions. Versions 7+. */
   requireStable: boolean;
   /** Tagged fields this codec does not know, preserved for re-encoding. */
@@ -30,8 +30,8 @@ export function createOffsetFetchRequest(init: Partial<OffsetFetchRequest> = {})
 export function decodeOffsetFetchRequest(r: Reader, version: number): OffsetFetchRequest {
   const flexible = version >= 6;
   const $groupId: string = (version <= 7 ? (flexible ? r.readCompactString() : r.readString()) : "");
-  const $topics: OffsetFetchRequestOffsetFetchRequestTopic[] | null = (version <= 7 ? (version >= 2 ? readArray(r, flexible, (e) => decodeOffsetFetchRequestOffsetFetchRequestTopic(e, version)) : readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchRequestOffsetFetchRequestTopic(e, version)), 'Topics')) : []);
-  const $groups: OffsetFetchRequestOffsetFetchRequestGroup[] = (version >= 8 ? readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchRequestOffsetFetchRequestGroup(e, version)), 'Groups') : []);
+  const $topics: OffsetFetchRequestTopic[] | null = (version <= 7 ? (version >= 2 ? readArray(r, flexible, (e) => decodeOffsetFetchRequestTopic(e, version)) : readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchRequestTopic(e, version)), 'Topics')) : []);
+  const $groups: OffsetFetchRequestGroup[] = (version >= 8 ? readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchRequestGroup(e, version)), 'Groups') : []);
   const $requireStable: boolean = (version >= 7 ? r.readBool() : false);
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
@@ -53,12 +53,12 @@ export function encodeOffsetFetchRequest(w: Writer, version: number, m: OffsetFe
     if (!(m.groupId === "")) unsupportedField('GroupId', version);
   }
   if (version <= 7) {
-    { const a = (version >= 2 ? m.topics : requireNonNull(m.topics, 'Topics', version)); if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchRequestOffsetFetchRequestTopic(w, version, x); }
+    { const a = (version >= 2 ? m.topics : requireNonNull(m.topics, 'Topics', version)); if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchRequestTopic(w, version, x); }
   } else {
     if (!(m.topics !== null && m.topics.length === 0)) unsupportedField('Topics', version);
   }
   if (version >= 8) {
-    { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchRequestOffsetFetchRequestGroup(w, version, x); }
+    { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchRequestGroup(w, version, x); }
   } else {
     if (!(m.groups !== null && m.groups.length === 0)) unsupportedField('Groups', version);
   }
@@ -73,7 +73,7 @@ export function encodeOffsetFetchRequest(w: Writer, version: number, m: OffsetFe
   }
 }
 
-export interface OffsetFetchRequestOffsetFetchRequestTopic {
+export interface OffsetFetchRequestTopic {
   /** The topic name. Versions 0-7. */
   name: string;
   /** The partition indexes we would like to fetch offsets for. Versions 0-7. */
@@ -82,7 +82,7 @@ export interface OffsetFetchRequestOffsetFetchRequestTopic {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetFetchRequestOffsetFetchRequestTopic(init: Partial<OffsetFetchRequestOffsetFetchRequestTopic> = {}): OffsetFetchRequestOffsetFetchRequestTopic {
+export function createOffsetFetchRequestTopic(init: Partial<OffsetFetchRequestTopic> = {}): OffsetFetchRequestTopic {
   return {
     name: init.name ?? "",
     partitionIndexes: init.partitionIndexes ?? [],
@@ -90,7 +90,7 @@ export function createOffsetFetchRequestOffsetFetchRequestTopic(init: Partial<Of
   };
 }
 
-export function decodeOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, version: number): OffsetFetchRequestOffsetFetchRequestTopic {
+export function decodeOffsetFetchRequestTopic(r: Reader, version: number): OffsetFetchRequestTopic {
   const flexible = version >= 6;
   const $name: string = (flexible ? r.readCompactString() : r.readString());
   const $partitionIndexes: number[] = readNonNull(r, readArray(r, flexible, (e) => e.readInt32()), 'PartitionIndexes');
@@ -106,7 +106,7 @@ export function decodeOffsetFetchRequestOffsetFetchRequestTopic(r: Reader, versi
   return { name: $name, partitionIndexes: $partitionIndexes, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, version: number, m: OffsetFetchRequestOffsetFetchRequestTopic): void {
+export function encodeOffsetFetchRequestTopic(w: Writer, version: number, m: OffsetFetchRequestTopic): void {
   const flexible = version >= 6;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
   { const a = m.partitionIndexes; if (writeArrayHeader(w, flexible, a)) for (const x of a) w.writeInt32(x); }
@@ -116,7 +116,7 @@ export function encodeOffsetFetchRequestOffsetFetchRequestTopic(w: Writer, versi
   }
 }
 
-export interface OffsetFetchRequestOffsetFetchRequestGroup {
+export interface OffsetFetchRequestGroup {
   /** The group ID. Versions 8+. */
   groupId: string;
   /** The member ID assigned by the group coordinator if using the new consumer protocol (KIP-848). Versions 9+. */
@@ -124,12 +124,12 @@ export interface OffsetFetchRequestOffsetFetchRequestGroup {
   /** The member epoch if using the new consumer protocol (KIP-848). Versions 9+. */
   memberEpoch: number;
   /** Each topic we would like to fetch offsets for, or null to fetch offsets for all topics. Versions 8+. */
-  topics: OffsetFetchRequestOffsetFetchRequestTopics[] | null;
+  topics: OffsetFetchRequestTopics[] | null;
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetFetchRequestOffsetFetchRequestGroup(init: Partial<OffsetFetchRequestOffsetFetchRequestGroup> = {}): OffsetFetchRequestOffsetFetchRequestGroup {
+export function createOffsetFetchRequestGroup(init: Partial<OffsetFetchRequestGroup> = {}): OffsetFetchRequestGroup {
   return {
     groupId: init.groupId ?? "",
     memberId: init.memberId !== undefined ? init.memberId : null,
@@ -139,11 +139,11 @@ export function createOffsetFetchRequestOffsetFetchRequestGroup(init: Partial<Of
   };
 }
 
-export function decodeOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, version: number): OffsetFetchRequestOffsetFetchRequestGroup {
+export function decodeOffsetFetchRequestGroup(r: Reader, version: number): OffsetFetchRequestGroup {
   const $groupId: string = r.readCompactString();
   const $memberId: string | null = (version >= 9 ? r.readCompactNullableString() : null);
   const $memberEpoch: number = (version >= 9 ? r.readInt32() : -1);
-  const $topics: OffsetFetchRequestOffsetFetchRequestTopics[] | null = readArray(r, true, (e) => decodeOffsetFetchRequestOffsetFetchRequestTopics(e, version));
+  const $topics: OffsetFetchRequestTopics[] | null = readArray(r, true, (e) => decodeOffsetFetchRequestTopics(e, version));
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const count = r.readUVarint();
@@ -156,7 +156,7 @@ export function decodeOffsetFetchRequestOffsetFetchRequestGroup(r: Reader, versi
   return { groupId: $groupId, memberId: $memberId, memberEpoch: $memberEpoch, topics: $topics, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, version: number, m: OffsetFetchRequestOffsetFetchRequestGroup): void {
+export function encodeOffsetFetchRequestGroup(w: Writer, version: number, m: OffsetFetchRequestGroup): void {
   w.writeCompactString(m.groupId);
   if (version >= 9) {
     w.writeCompactNullableString(m.memberId);
@@ -164,12 +164,12 @@ export function encodeOffsetFetchRequestOffsetFetchRequestGroup(w: Writer, versi
   if (version >= 9) {
     w.writeInt32(m.memberEpoch);
   }
-  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchRequestOffsetFetchRequestTopics(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchRequestTopics(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
 
-export interface OffsetFetchRequestOffsetFetchRequestTopics {
+export interface OffsetFetchRequestTopics {
   /** The topic name. Versions 8+. */
   name: string;
   /** The partition indexes we would like to fetch offsets for. Versions 8+. */
@@ -178,7 +178,7 @@ export interface OffsetFetchRequestOffsetFetchRequestTopics {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetFetchRequestOffsetFetchRequestTopics(init: Partial<OffsetFetchRequestOffsetFetchRequestTopics> = {}): OffsetFetchRequestOffsetFetchRequestTopics {
+export function createOffsetFetchRequestTopics(init: Partial<OffsetFetchRequestTopics> = {}): OffsetFetchRequestTopics {
   return {
     name: init.name ?? "",
     partitionIndexes: init.partitionIndexes ?? [],
@@ -186,7 +186,7 @@ export function createOffsetFetchRequestOffsetFetchRequestTopics(init: Partial<O
   };
 }
 
-export function decodeOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetchRequestOffsetFetchRequestTopics {
+export function decodeOffsetFetchRequestTopics(r: Reader, version: number): OffsetFetchRequestTopics {
   const $name: string = r.readCompactString();
   const $partitionIndexes: number[] = readNonNull(r, readArray(r, true, (e) => e.readInt32()), 'PartitionIndexes');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
@@ -201,7 +201,7 @@ export function decodeOffsetFetchRequestOffsetFetchRequestTopics(r: Reader, vers
   return { name: $name, partitionIndexes: $partitionIndexes, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetFetchRequestOffsetFetchRequestTopics(w: Writer, version: number, m: OffsetFetchRequestOffsetFetchRequestTopics): void {
+export function encodeOffsetFetchRequestTopics(w: Writer, version: number, m: OffsetFetchRequestTopics): void {
   w.writeCompactString(m.name);
   { const a = m.partitionIndexes; if (writeArrayHeader(w, true, a)) for (const x of a) w.writeInt32(x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);

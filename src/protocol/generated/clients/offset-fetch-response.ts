@@ -8,11 +8,11 @@ export interface OffsetFetchResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 3+. */
   throttleTimeMs: number;
   /** The responses per topic. Versions 0-7. */
-  topics: OffsetFetchResponseOffsetFetchResponseTopic[];
+  topics: OffsetFetchResponseTopic[];
   /** The top-level error code, or 0 if there was no error. Versions 2-7. */
   errorCode: number;
   /** The responses per group id. Versions 8+. */
-  groups: OffsetFetchResponseOffsetFetchResponseGroup[];
+  groups: OffsetFetchResponseGroup[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
@@ -30,9 +30,9 @@ export function createOffsetFetchResponse(init: Partial<OffsetFetchResponse> = {
 export function decodeOffsetFetchResponse(r: Reader, version: number): OffsetFetchResponse {
   const flexible = version >= 6;
   const $throttleTimeMs: number = (version >= 3 ? r.readInt32() : 0);
-  const $topics: OffsetFetchResponseOffsetFetchResponseTopic[] = (version <= 7 ? readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchResponseOffsetFetchResponseTopic(e, version)), 'Topics') : []);
+  const $topics: OffsetFetchResponseTopic[] = (version <= 7 ? readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchResponseTopic(e, version)), 'Topics') : []);
   const $errorCode: number = (version >= 2 && version <= 7 ? r.readInt16() : 0);
-  const $groups: OffsetFetchResponseOffsetFetchResponseGroup[] = (version >= 8 ? readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchResponseOffsetFetchResponseGroup(e, version)), 'Groups') : []);
+  const $groups: OffsetFetchResponseGroup[] = (version >= 8 ? readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchResponseGroup(e, version)), 'Groups') : []);
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -51,7 +51,7 @@ export function encodeOffsetFetchResponse(w: Writer, version: number, m: OffsetF
     w.writeInt32(m.throttleTimeMs);
   }
   if (version <= 7) {
-    { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponseTopic(w, version, x); }
+    { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponseTopic(w, version, x); }
   } else {
     if (!(m.topics !== null && m.topics.length === 0)) unsupportedField('Topics', version);
   }
@@ -59,7 +59,7 @@ export function encodeOffsetFetchResponse(w: Writer, version: number, m: OffsetF
     w.writeInt16(m.errorCode);
   }
   if (version >= 8) {
-    { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponseGroup(w, version, x); }
+    { const a = m.groups; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponseGroup(w, version, x); }
   } else {
     if (!(m.groups !== null && m.groups.length === 0)) unsupportedField('Groups', version);
   }
@@ -69,16 +69,16 @@ export function encodeOffsetFetchResponse(w: Writer, version: number, m: OffsetF
   }
 }
 
-export interface OffsetFetchResponseOffsetFetchResponseTopic {
+export interface OffsetFetchResponseTopic {
   /** The topic name. Versions 0-7. */
   name: string;
   /** The responses per partition Versions 0-7. */
-  partitions: OffsetFetchResponseOffsetFetchResponsePartition[];
+  partitions: OffsetFetchResponsePartition[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetFetchResponseOffsetFetchResponseTopic(init: Partial<OffsetFetchResponseOffsetFetchResponseTopic> = {}): OffsetFetchResponseOffsetFetchResponseTopic {
+export function createOffsetFetchResponseTopic(init: Partial<OffsetFetchResponseTopic> = {}): OffsetFetchResponseTopic {
   return {
     name: init.name ?? "",
     partitions: init.partitions ?? [],
@@ -86,10 +86,10 @@ export function createOffsetFetchResponseOffsetFetchResponseTopic(init: Partial<
   };
 }
 
-export function decodeOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponseTopic {
+export function decodeOffsetFetchResponseTopic(r: Reader, version: number): OffsetFetchResponseTopic {
   const flexible = version >= 6;
   const $name: string = (flexible ? r.readCompactString() : r.readString());
-  const $partitions: OffsetFetchResponseOffsetFetchResponsePartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchResponseOffsetFetchResponsePartition(e, version)), 'Partitions');
+  const $partitions: OffsetFetchResponsePartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeOffsetFetchResponsePartition(e, version)), 'Partitions');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -102,17 +102,17 @@ export function decodeOffsetFetchResponseOffsetFetchResponseTopic(r: Reader, ver
   return { name: $name, partitions: $partitions, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetFetchResponseOffsetFetchResponseTopic(w: Writer, version: number, m: OffsetFetchResponseOffsetFetchResponseTopic): void {
+export function encodeOffsetFetchResponseTopic(w: Writer, version: number, m: OffsetFetchResponseTopic): void {
   const flexible = version >= 6;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponsePartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeOffsetFetchResponsePartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface OffsetFetchResponseOffsetFetchResponsePartition {
+export interface OffsetFetchResponsePartition {
   /** The partition index. Versions 0-7. */
   partitionIndex: number;
   /** The committed message offset. Versions 0-7. */
@@ -127,7 +127,7 @@ export interface OffsetFetchResponseOffsetFetchResponsePartition {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetFetchResponseOffsetFetchResponsePartition(init: Partial<OffsetFetchResponseOffsetFetchResponsePartition> = {}): OffsetFetchResponseOffsetFetchResponsePartition {
+export function createOffsetFetchResponsePartition(init: Partial<OffsetFetchResponsePartition> = {}): OffsetFetchResponsePartition {
   return {
     partitionIndex: init.partitionIndex ?? 0,
     committedOffset: init.committedOffset ?? 0,
@@ -138,7 +138,7 @@ export function createOffsetFetchResponseOffsetFetchResponsePartition(init: Part
   };
 }
 
-export function decodeOffsetFetchResponseOffsetFetchResponsePartition(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponsePartition {
+export function decodeOffsetFetchResponsePartition(r: Reader, version: number): OffsetFetchResponsePartition {
   const flexible = version >= 6;
   const $partitionIndex: number = r.readInt32();
   const $committedOffset: number = r.readInt64();
@@ -157,7 +157,7 @@ export function decodeOffsetFetchResponseOffsetFetchResponsePartition(r: Reader,
   return { partitionIndex: $partitionIndex, committedOffset: $committedOffset, committedLeaderEpoch: $committedLeaderEpoch, metadata: $metadata, errorCode: $errorCode, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer, version: number, m: OffsetFetchResponseOffsetFetchResponsePartition): void {
+export function encodeOffsetFetchResponsePartition(w: Writer, version: number, m: OffsetFetchResponsePartition): void {
   const flexible = version >= 6;
   w.writeInt32(m.partitionIndex);
   w.writeInt64(m.committedOffset);
@@ -172,18 +172,18 @@ export function encodeOffsetFetchResponseOffsetFetchResponsePartition(w: Writer,
   }
 }
 
-export interface OffsetFetchResponseOffsetFetchResponseGroup {
+export interface OffsetFetchResponseGroup {
   /** The group ID. Versions 8+. */
   groupId: string;
   /** The responses per topic. Versions 8+. */
-  topics: OffsetFetchResponseOffsetFetchResponseTopics[];
+  topics: OffsetFetchResponseTopics[];
   /** The group-level error code, or 0 if there was no error. Versions 8+. */
   errorCode: number;
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetFetchResponseOffsetFetchResponseGroup(init: Partial<OffsetFetchResponseOffsetFetchResponseGroup> = {}): OffsetFetchResponseOffsetFetchResponseGroup {
+export function createOffsetFetchResponseGroup(init: Partial<OffsetFetchResponseGroup> = {}): OffsetFetchResponseGroup {
   return {
     groupId: init.groupId ?? "",
     topics: init.topics ?? [],
@@ -192,9 +192,9 @@ export function createOffsetFetchResponseOffsetFetchResponseGroup(init: Partial<
   };
 }
 
-export function decodeOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponseGroup {
+export function decodeOffsetFetchResponseGroup(r: Reader, version: number): OffsetFetchResponseGroup {
   const $groupId: string = r.readCompactString();
-  const $topics: OffsetFetchResponseOffsetFetchResponseTopics[] = readNonNull(r, readArray(r, true, (e) => decodeOffsetFetchResponseOffsetFetchResponseTopics(e, version)), 'Topics');
+  const $topics: OffsetFetchResponseTopics[] = readNonNull(r, readArray(r, true, (e) => decodeOffsetFetchResponseTopics(e, version)), 'Topics');
   const $errorCode: number = r.readInt16();
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   {
@@ -208,24 +208,24 @@ export function decodeOffsetFetchResponseOffsetFetchResponseGroup(r: Reader, ver
   return { groupId: $groupId, topics: $topics, errorCode: $errorCode, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetFetchResponseOffsetFetchResponseGroup(w: Writer, version: number, m: OffsetFetchResponseOffsetFetchResponseGroup): void {
+export function encodeOffsetFetchResponseGroup(w: Writer, version: number, m: OffsetFetchResponseGroup): void {
   w.writeCompactString(m.groupId);
-  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponseTopics(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchResponseTopics(w, version, x); }
   w.writeInt16(m.errorCode);
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
 
-export interface OffsetFetchResponseOffsetFetchResponseTopics {
+export interface OffsetFetchResponseTopics {
   /** The topic name. Versions 8+. */
   name: string;
   /** The responses per partition Versions 8+. */
-  partitions: OffsetFetchResponseOffsetFetchResponsePartitions[];
+  partitions: OffsetFetchResponsePartitions[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetFetchResponseOffsetFetchResponseTopics(init: Partial<OffsetFetchResponseOffsetFetchResponseTopics> = {}): OffsetFetchResponseOffsetFetchResponseTopics {
+export function createOffsetFetchResponseTopics(init: Partial<OffsetFetchResponseTopics> = {}): OffsetFetchResponseTopics {
   return {
     name: init.name ?? "",
     partitions: init.partitions ?? [],
@@ -233,9 +233,9 @@ export function createOffsetFetchResponseOffsetFetchResponseTopics(init: Partial
   };
 }
 
-export function decodeOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponseTopics {
+export function decodeOffsetFetchResponseTopics(r: Reader, version: number): OffsetFetchResponseTopics {
   const $name: string = r.readCompactString();
-  const $partitions: OffsetFetchResponseOffsetFetchResponsePartitions[] = readNonNull(r, readArray(r, true, (e) => decodeOffsetFetchResponseOffsetFetchResponsePartitions(e, version)), 'Partitions');
+  const $partitions: OffsetFetchResponsePartitions[] = readNonNull(r, readArray(r, true, (e) => decodeOffsetFetchResponsePartitions(e, version)), 'Partitions');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   {
     const count = r.readUVarint();
@@ -248,14 +248,14 @@ export function decodeOffsetFetchResponseOffsetFetchResponseTopics(r: Reader, ve
   return { name: $name, partitions: $partitions, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetFetchResponseOffsetFetchResponseTopics(w: Writer, version: number, m: OffsetFetchResponseOffsetFetchResponseTopics): void {
+export function encodeOffsetFetchResponseTopics(w: Writer, version: number, m: OffsetFetchResponseTopics): void {
   w.writeCompactString(m.name);
-  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchResponseOffsetFetchResponsePartitions(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, true, a)) for (const x of a) encodeOffsetFetchResponsePartitions(w, version, x); }
   if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
   else writeTaggedFields(w, [], m.unknownTaggedFields);
 }
 
-export interface OffsetFetchResponseOffsetFetchResponsePartitions {
+export interface OffsetFetchResponsePartitions {
   /** The partition index. Versions 8+. */
   partitionIndex: number;
   /** The committed message offset. Versions 8+. */
@@ -270,7 +270,7 @@ export interface OffsetFetchResponseOffsetFetchResponsePartitions {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createOffsetFetchResponseOffsetFetchResponsePartitions(init: Partial<OffsetFetchResponseOffsetFetchResponsePartitions> = {}): OffsetFetchResponseOffsetFetchResponsePartitions {
+export function createOffsetFetchResponsePartitions(init: Partial<OffsetFetchResponsePartitions> = {}): OffsetFetchResponsePartitions {
   return {
     partitionIndex: init.partitionIndex ?? 0,
     committedOffset: init.committedOffset ?? 0,
@@ -281,7 +281,7 @@ export function createOffsetFetchResponseOffsetFetchResponsePartitions(init: Par
   };
 }
 
-export function decodeOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader, version: number): OffsetFetchResponseOffsetFetchResponsePartitions {
+export function decodeOffsetFetchResponsePartitions(r: Reader, version: number): OffsetFetchResponsePartitions {
   const $partitionIndex: number = r.readInt32();
   const $committedOffset: number = r.readInt64();
   const $committedLeaderEpoch: number = r.readInt32();
@@ -299,7 +299,7 @@ export function decodeOffsetFetchResponseOffsetFetchResponsePartitions(r: Reader
   return { partitionIndex: $partitionIndex, committedOffset: $committedOffset, committedLeaderEpoch: $committedLeaderEpoch, metadata: $metadata, errorCode: $errorCode, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeOffsetFetchResponseOffsetFetchResponsePartitions(w: Writer, version: number, m: OffsetFetchResponseOffsetFetchResponsePartitions): void {
+export function encodeOffsetFetchResponsePartitions(w: Writer, version: number, m: OffsetFetchResponsePartitions): void {
   w.writeInt32(m.partitionIndex);
   w.writeInt64(m.committedOffset);
   w.writeInt32(m.committedLeaderEpoch);

@@ -18,7 +18,7 @@ export interface SyncGroupRequest {
   /** The group protocol name. Versions 5+. */
   protocolName: string | null;
   /** Each assignment. Versions 0+. */
-  assignments: SyncGroupRequestSyncGroupRequestAssignment[];
+  assignments: SyncGroupRequestAssignment[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
@@ -44,7 +44,7 @@ export function decodeSyncGroupRequest(r: Reader, version: number): SyncGroupReq
   const $groupInstanceId: string | null = (version >= 3 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
   const $protocolType: string | null = (version >= 5 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
   const $protocolName: string | null = (version >= 5 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
-  const $assignments: SyncGroupRequestSyncGroupRequestAssignment[] = readNonNull(r, readArray(r, flexible, (e) => decodeSyncGroupRequestSyncGroupRequestAssignment(e, version)), 'Assignments');
+  const $assignments: SyncGroupRequestAssignment[] = readNonNull(r, readArray(r, flexible, (e) => decodeSyncGroupRequestAssignment(e, version)), 'Assignments');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -73,14 +73,14 @@ export function encodeSyncGroupRequest(w: Writer, version: number, m: SyncGroupR
   if (version >= 5) {
     (flexible ? w.writeCompactNullableString(m.protocolName) : w.writeNullableString(m.protocolName));
   }
-  { const a = m.assignments; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeSyncGroupRequestSyncGroupRequestAssignment(w, version, x); }
+  { const a = m.assignments; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeSyncGroupRequestAssignment(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface SyncGroupRequestSyncGroupRequestAssignment {
+export interface SyncGroupRequestAssignment {
   /** The ID of the member to assign. Versions 0+. */
   memberId: string;
   /** The member assignment. Versions 0+. */
@@ -89,7 +89,7 @@ export interface SyncGroupRequestSyncGroupRequestAssignment {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createSyncGroupRequestSyncGroupRequestAssignment(init: Partial<SyncGroupRequestSyncGroupRequestAssignment> = {}): SyncGroupRequestSyncGroupRequestAssignment {
+export function createSyncGroupRequestAssignment(init: Partial<SyncGroupRequestAssignment> = {}): SyncGroupRequestAssignment {
   return {
     memberId: init.memberId ?? "",
     assignment: init.assignment ?? EMPTY_BUFFER,
@@ -97,7 +97,7 @@ export function createSyncGroupRequestSyncGroupRequestAssignment(init: Partial<S
   };
 }
 
-export function decodeSyncGroupRequestSyncGroupRequestAssignment(r: Reader, version: number): SyncGroupRequestSyncGroupRequestAssignment {
+export function decodeSyncGroupRequestAssignment(r: Reader, version: number): SyncGroupRequestAssignment {
   const flexible = version >= 4;
   const $memberId: string = (flexible ? r.readCompactString() : r.readString());
   const $assignment: Buffer = (flexible ? r.readCompactBytes() : r.readBytes());
@@ -113,7 +113,7 @@ export function decodeSyncGroupRequestSyncGroupRequestAssignment(r: Reader, vers
   return { memberId: $memberId, assignment: $assignment, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeSyncGroupRequestSyncGroupRequestAssignment(w: Writer, version: number, m: SyncGroupRequestSyncGroupRequestAssignment): void {
+export function encodeSyncGroupRequestAssignment(w: Writer, version: number, m: SyncGroupRequestAssignment): void {
   const flexible = version >= 4;
   (flexible ? w.writeCompactString(m.memberId) : w.writeString(m.memberId));
   (flexible ? w.writeCompactBytes(m.assignment) : w.writeBytes(m.assignment));

@@ -20,7 +20,7 @@ export interface TxnOffsetCommitRequest {
   /** The unique identifier of the consumer instance provided by end user. Versions 3+. */
   groupInstanceId: string | null;
   /** Each topic that we want to commit offsets for. Versions 0+. */
-  topics: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[];
+  topics: TxnOffsetCommitRequestTopic[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
@@ -48,7 +48,7 @@ export function decodeTxnOffsetCommitRequest(r: Reader, version: number): TxnOff
   const $generationId: number = (version >= 3 ? r.readInt32() : -1);
   const $memberId: string = (version >= 3 ? (flexible ? r.readCompactString() : r.readString()) : "");
   const $groupInstanceId: string | null = (version >= 3 ? (flexible ? r.readCompactNullableString() : r.readNullableString()) : null);
-  const $topics: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(e, version)), 'Topics');
+  const $topics: TxnOffsetCommitRequestTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeTxnOffsetCommitRequestTopic(e, version)), 'Topics');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -82,23 +82,23 @@ export function encodeTxnOffsetCommitRequest(w: Writer, version: number, m: TxnO
   } else {
     if (!(m.groupInstanceId === null)) unsupportedField('GroupInstanceId', version);
   }
-  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitRequestTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
+export interface TxnOffsetCommitRequestTopic {
   /** The topic name. Versions 0+. */
   name: string;
   /** The partitions inside the topic that we want to commit offsets for. Versions 0+. */
-  partitions: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[];
+  partitions: TxnOffsetCommitRequestPartition[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(init: Partial<TxnOffsetCommitRequestTxnOffsetCommitRequestTopic> = {}): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
+export function createTxnOffsetCommitRequestTopic(init: Partial<TxnOffsetCommitRequestTopic> = {}): TxnOffsetCommitRequestTopic {
   return {
     name: init.name ?? "",
     partitions: init.partitions ?? [],
@@ -106,10 +106,10 @@ export function createTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(init: Pa
   };
 }
 
-export function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reader, version: number): TxnOffsetCommitRequestTxnOffsetCommitRequestTopic {
+export function decodeTxnOffsetCommitRequestTopic(r: Reader, version: number): TxnOffsetCommitRequestTopic {
   const flexible = version >= 3;
   const $name: string = (flexible ? r.readCompactString() : r.readString());
-  const $partitions: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(e, version)), 'Partitions');
+  const $partitions: TxnOffsetCommitRequestPartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeTxnOffsetCommitRequestPartition(e, version)), 'Partitions');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -122,17 +122,17 @@ export function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(r: Reade
   return { name: $name, partitions: $partitions, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestTopic(w: Writer, version: number, m: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic): void {
+export function encodeTxnOffsetCommitRequestTopic(w: Writer, version: number, m: TxnOffsetCommitRequestTopic): void {
   const flexible = version >= 3;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitRequestPartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
+export interface TxnOffsetCommitRequestPartition {
   /** The index of the partition within the topic. Versions 0+. */
   partitionIndex: number;
   /** The message offset to be committed. Versions 0+. */
@@ -145,7 +145,7 @@ export interface TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(init: Partial<TxnOffsetCommitRequestTxnOffsetCommitRequestPartition> = {}): TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
+export function createTxnOffsetCommitRequestPartition(init: Partial<TxnOffsetCommitRequestPartition> = {}): TxnOffsetCommitRequestPartition {
   return {
     partitionIndex: init.partitionIndex ?? 0,
     committedOffset: init.committedOffset ?? 0,
@@ -155,7 +155,7 @@ export function createTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(init
   };
 }
 
-export function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: Reader, version: number): TxnOffsetCommitRequestTxnOffsetCommitRequestPartition {
+export function decodeTxnOffsetCommitRequestPartition(r: Reader, version: number): TxnOffsetCommitRequestPartition {
   const flexible = version >= 3;
   const $partitionIndex: number = r.readInt32();
   const $committedOffset: number = r.readInt64();
@@ -173,7 +173,7 @@ export function decodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(r: R
   return { partitionIndex: $partitionIndex, committedOffset: $committedOffset, committedLeaderEpoch: $committedLeaderEpoch, committedMetadata: $committedMetadata, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeTxnOffsetCommitRequestTxnOffsetCommitRequestPartition(w: Writer, version: number, m: TxnOffsetCommitRequestTxnOffsetCommitRequestPartition): void {
+export function encodeTxnOffsetCommitRequestPartition(w: Writer, version: number, m: TxnOffsetCommitRequestPartition): void {
   const flexible = version >= 3;
   w.writeInt32(m.partitionIndex);
   w.writeInt64(m.committedOffset);

@@ -8,7 +8,7 @@ export interface TxnOffsetCommitResponse {
   /** The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota. Versions 0+. */
   throttleTimeMs: number;
   /** The responses for each topic. Versions 0+. */
-  topics: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[];
+  topics: TxnOffsetCommitResponseTopic[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
@@ -24,7 +24,7 @@ export function createTxnOffsetCommitResponse(init: Partial<TxnOffsetCommitRespo
 export function decodeTxnOffsetCommitResponse(r: Reader, version: number): TxnOffsetCommitResponse {
   const flexible = version >= 3;
   const $throttleTimeMs: number = r.readInt32();
-  const $topics: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(e, version)), 'Topics');
+  const $topics: TxnOffsetCommitResponseTopic[] = readNonNull(r, readArray(r, flexible, (e) => decodeTxnOffsetCommitResponseTopic(e, version)), 'Topics');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -40,23 +40,23 @@ export function decodeTxnOffsetCommitResponse(r: Reader, version: number): TxnOf
 export function encodeTxnOffsetCommitResponse(w: Writer, version: number, m: TxnOffsetCommitResponse): void {
   const flexible = version >= 3;
   w.writeInt32(m.throttleTimeMs);
-  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w, version, x); }
+  { const a = m.topics; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitResponseTopic(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
+export interface TxnOffsetCommitResponseTopic {
   /** The topic name. Versions 0+. */
   name: string;
   /** The responses for each partition in the topic. Versions 0+. */
-  partitions: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[];
+  partitions: TxnOffsetCommitResponsePartition[];
   /** Tagged fields this codec does not know, preserved for re-encoding. */
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(init: Partial<TxnOffsetCommitResponseTxnOffsetCommitResponseTopic> = {}): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
+export function createTxnOffsetCommitResponseTopic(init: Partial<TxnOffsetCommitResponseTopic> = {}): TxnOffsetCommitResponseTopic {
   return {
     name: init.name ?? "",
     partitions: init.partitions ?? [],
@@ -64,10 +64,10 @@ export function createTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(init: 
   };
 }
 
-export function decodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Reader, version: number): TxnOffsetCommitResponseTxnOffsetCommitResponseTopic {
+export function decodeTxnOffsetCommitResponseTopic(r: Reader, version: number): TxnOffsetCommitResponseTopic {
   const flexible = version >= 3;
   const $name: string = (flexible ? r.readCompactString() : r.readString());
-  const $partitions: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(e, version)), 'Partitions');
+  const $partitions: TxnOffsetCommitResponsePartition[] = readNonNull(r, readArray(r, flexible, (e) => decodeTxnOffsetCommitResponsePartition(e, version)), 'Partitions');
   let $unknownTaggedFields: RawTaggedField[] | undefined;
   if (flexible) {
     const count = r.readUVarint();
@@ -80,17 +80,17 @@ export function decodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(r: Rea
   return { name: $name, partitions: $partitions, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeTxnOffsetCommitResponseTxnOffsetCommitResponseTopic(w: Writer, version: number, m: TxnOffsetCommitResponseTxnOffsetCommitResponseTopic): void {
+export function encodeTxnOffsetCommitResponseTopic(w: Writer, version: number, m: TxnOffsetCommitResponseTopic): void {
   const flexible = version >= 3;
   (flexible ? w.writeCompactString(m.name) : w.writeString(m.name));
-  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w, version, x); }
+  { const a = m.partitions; if (writeArrayHeader(w, flexible, a)) for (const x of a) encodeTxnOffsetCommitResponsePartition(w, version, x); }
   if (flexible) {
     if (m.unknownTaggedFields === undefined) w.writeUVarint(0);
     else writeTaggedFields(w, [], m.unknownTaggedFields);
   }
 }
 
-export interface TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
+export interface TxnOffsetCommitResponsePartition {
   /** The partition index. Versions 0+. */
   partitionIndex: number;
   /** The error code, or 0 if there was no error. Versions 0+. */
@@ -99,7 +99,7 @@ export interface TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
   unknownTaggedFields?: RawTaggedField[];
 }
 
-export function createTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(init: Partial<TxnOffsetCommitResponseTxnOffsetCommitResponsePartition> = {}): TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
+export function createTxnOffsetCommitResponsePartition(init: Partial<TxnOffsetCommitResponsePartition> = {}): TxnOffsetCommitResponsePartition {
   return {
     partitionIndex: init.partitionIndex ?? 0,
     errorCode: init.errorCode ?? 0,
@@ -107,7 +107,7 @@ export function createTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(in
   };
 }
 
-export function decodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r: Reader, version: number): TxnOffsetCommitResponseTxnOffsetCommitResponsePartition {
+export function decodeTxnOffsetCommitResponsePartition(r: Reader, version: number): TxnOffsetCommitResponsePartition {
   const flexible = version >= 3;
   const $partitionIndex: number = r.readInt32();
   const $errorCode: number = r.readInt16();
@@ -123,7 +123,7 @@ export function decodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(r:
   return { partitionIndex: $partitionIndex, errorCode: $errorCode, unknownTaggedFields: $unknownTaggedFields };
 }
 
-export function encodeTxnOffsetCommitResponseTxnOffsetCommitResponsePartition(w: Writer, version: number, m: TxnOffsetCommitResponseTxnOffsetCommitResponsePartition): void {
+export function encodeTxnOffsetCommitResponsePartition(w: Writer, version: number, m: TxnOffsetCommitResponsePartition): void {
   const flexible = version >= 3;
   w.writeInt32(m.partitionIndex);
   w.writeInt16(m.errorCode);
