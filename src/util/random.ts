@@ -11,17 +11,41 @@ export interface Random {
   pick<T>(items: readonly T[]): T;
 }
 
+/** The draws every source derives from `next()`. */
+export abstract class RandomSource implements Random {
+  abstract next(): number;
+
+  int(bound: number): number {
+    if (!(bound > 0)) throw new RangeError(`bound must be positive, got ${bound}`);
+    return Math.floor(this.next() * bound);
+  }
+
+  between(min: number, max: number): number {
+    return min + this.int(max - min + 1);
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('cannot pick from an empty list');
+    return items[this.int(items.length)];
+  }
+}
+
 /**
  * xoshiro128** seeded through splitmix32: small, fast and with a period far beyond what a test
  * run draws. Not for cryptography.
  */
-export class SeededRandom implements Random {
+export class SeededRandom extends RandomSource {
   private s0: number;
   private s1: number;
   private s2: number;
   private s3: number;
 
   constructor(readonly seed: number) {
+    super();
     let x = seed >>> 0;
     const splitmix = (): number => {
       x = (x + 0x9e3779b9) >>> 0;
@@ -50,24 +74,6 @@ export class SeededRandom implements Random {
 
   next(): number {
     return this.nextUint32() / 4294967296;
-  }
-
-  int(bound: number): number {
-    if (!(bound > 0)) throw new RangeError(`bound must be positive, got ${bound}`);
-    return Math.floor(this.next() * bound);
-  }
-
-  between(min: number, max: number): number {
-    return min + this.int(max - min + 1);
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new RangeError('cannot pick from an empty list');
-    return items[this.int(items.length)];
   }
 }
 
