@@ -66,6 +66,7 @@ function brokerFromRecord(r: RegisterBrokerRecord): BrokerImage {
     incarnationId: r.incarnationId,
     endpoints: r.endPoints.map((e) => ({ name: e.name, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
     rack: r.rack,
+    features: r.features.map((f) => ({ name: f.name, minSupportedVersion: f.minSupportedVersion, maxSupportedVersion: f.maxSupportedVersion })),
     fenced: r.fenced,
     inControlledShutdown: r.inControlledShutdown,
     logDirs: r.logDirs,
@@ -167,6 +168,11 @@ export class MetadataDelta {
         // and transactions are owned by the modules that replay them.
         return;
     }
+  }
+
+  /** Moves the image past records that change nothing in it, such as the quorum's control batches. */
+  advanceTo(offset: number): void {
+    this.offset = offset;
   }
 
   apply(): MetadataImage {

@@ -30,6 +30,13 @@ export interface BrokerEndpoint {
   readonly securityProtocol: number;
 }
 
+/** The versions of a feature a broker supports, as it registered them. */
+export interface BrokerFeatureRange {
+  readonly name: string;
+  readonly minSupportedVersion: number;
+  readonly maxSupportedVersion: number;
+}
+
 /** A registered broker (Kafka's BrokerRegistration). */
 export interface BrokerImage {
   readonly id: number;
@@ -37,6 +44,7 @@ export interface BrokerImage {
   readonly incarnationId: string;
   readonly endpoints: readonly BrokerEndpoint[];
   readonly rack: string | null;
+  readonly features: readonly BrokerFeatureRange[];
   readonly fenced: boolean;
   readonly inControlledShutdown: boolean;
   readonly logDirs: readonly string[];
@@ -47,6 +55,11 @@ export function configResourceKey(type: number, name: string): string {
   return `${type}:${name}`;
 }
 
+export function parseConfigResourceKey(key: string): { type: number; name: string } {
+  const colon = key.indexOf(':');
+  return { type: Number(key.slice(0, colon)), name: key.slice(colon + 1) };
+}
+
 /**
  * An immutable view of the cluster's metadata at one offset of the metadata log. Images are
  * never changed: a MetadataDelta built on one produces the next.
@@ -55,7 +68,7 @@ export class MetadataImage {
   static readonly EMPTY = new MetadataImage(-1, new Map(), new Map(), new Map(), new Map(), new Map(), 0);
 
   constructor(
-    /** Offset of the last metadata record applied, -1 for none. */
+    /** Offset of the last record of the metadata log applied (control records included), -1 for none. */
     readonly offset: number,
     readonly topicsById: ReadonlyMap<string, TopicImage>,
     readonly topicsByName: ReadonlyMap<string, TopicImage>,

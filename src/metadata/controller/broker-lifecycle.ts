@@ -212,6 +212,18 @@ export class BrokerLifecycle {
     return { response: brokerId, records: this.fenceRecords(image, brokerId) };
   }
 
+  /**
+   * Fences an unfenced broker at once, without waiting for its session to expire, as its
+   * session's expiry would: for an incarnation known to be gone (the previous process of the
+   * node this controller runs in). The response says whether the broker was unfenced.
+   */
+  fence(image: MetadataImage, brokerId: number): ControllerResult<boolean> {
+    if (image.brokers.get(brokerId)?.fenced !== false) return { response: false, records: [] };
+    const session = this.sessions.get(brokerId);
+    if (session !== undefined) session.controlledShutdownOffset = null;
+    return { response: true, records: this.fenceRecords(image, brokerId) };
+  }
+
   /** UnregisterBroker: the broker leaves every ISR and the cluster. */
   unregister(image: MetadataImage, brokerId: number): ControllerResult<ApiError> {
     const broker = image.brokers.get(brokerId);
