@@ -48,6 +48,16 @@ interface LogDir {
 
 type Task = 'retention' | 'flush' | 'recoveryPointCheckpoint' | 'logStartCheckpoint';
 
+/** Kafka's suffix for the directory of a deleted partition, removed after file.delete.delay.ms. */
+export const DELETE_DIR_SUFFIX = '-delete';
+
+/** A deleted partition's renamed directory, waiting for its removal. */
+interface DirToDelete {
+  readonly dir: LogDir;
+  readonly path: string;
+  readonly dueMs: number;
+}
+
 /**
  * All partition logs of the broker across its log directories (Kafka's LogManager): loads them
  * at startup (recovering those of directories without the clean-shutdown marker), creates new
@@ -57,6 +67,7 @@ type Task = 'retention' | 'flush' | 'recoveryPointCheckpoint' | 'logStartCheckpo
 export class LogManager {
   private readonly logs = new Map<string, PartitionLog>();
   private readonly lastRun = new Map<Task, number>();
+  private dirsToDelete: DirToDelete[] = [];
   /** The compactor, when log.cleaner.enable is set; a driver calls its `work` repeatedly. */
   readonly cleaner: LogCleaner | null;
 
@@ -119,6 +130,11 @@ export class LogManager {
     const logStartOffsets = readOffsets(dir.logStartOffsets);
     const highWatermarks = readOffsets(dir.highWatermarks);
     for (const name of fs.readdir(dir.path).sort()) {
+      if (name.endsWith(DELETE_DIR_SUFFIX) && fs.stat(path.join(dir.path, name)).isDirectory) {
+        // A deletion that did not finish before the last shutdown.
+        this.removeDir(path.join(dir.path, name));
+        continue;
+      }
       const tp = parsePartitionDirName(name);
       if (tp === null || !fs.stat(path.join(dir.path, name)).isDirectory) continue;
       const key = partitionDirName(tp);
@@ -192,6 +208,61 @@ export class LogManager {
     return log;
   }
 
+  /**
+   * Takes a partition's log away (its topic was deleted or its replica moved to another broker),
+   * as Kafka's asyncDelete: the log is closed, its directory renamed to
+   * `<topic>-<partition>.<uniqueId>-delete` and the rename made durable, so that a restart does
+   * not bring the log back, and the directory's checkpoints rewritten without it. `tick` removes
+   * the renamed directory once file.delete.delay.ms has passed (a fetch may still hold a slice of
+   * it until then); a restart removes any left over.
+   */
+  async deleteLog(tp: TopicPartition, now: number): Promise<void> {
+    const log = this.getLog(tp);
+    if (log === undefined) return;
+    this.logs.delete(partitionDirName(tp));
+    const dir = this.dirOf(log);
+    await this.cleaner?.abortAndPause(log);
+    try {
+      await log.close(now);
+      const renamed = path.join(dir.path, deleteDirName(tp, this.params.random));
+      this.params.fs.rename(log.dir, renamed);
+      await this.params.fs.syncDir(dir.path);
+      this.dirsToDelete.push({ dir, path: renamed, dueMs: now + log.config['file.delete.delay.ms'] });
+    } catch (err) {
+      ignoreStorageError(dir.health.storageError(err, `deleting ${log.dir}`));
+    } finally {
+      // Forget how far the cleaner got, so that a new log of the same name starts afresh.
+      await this.cleaner?.resume(log, 0);
+    }
+    await this.checkpointRecoveryPoints(dir);
+    await this.checkpointLogStartOffsets(dir);
+  }
+
+  /** Removes the directories of deleted logs whose delay has passed. */
+  private removeDeletedDirs(now: number): void {
+    const due = this.dirsToDelete.filter((d) => d.dueMs <= now);
+    if (due.length === 0) return;
+    this.dirsToDelete = this.dirsToDelete.filter((d) => d.dueMs > now);
+    for (const { dir, path: dirPath } of due) {
+      if (dir.health.isOffline) continue;
+      try {
+        this.removeDir(dirPath);
+      } catch (err) {
+        ignoreStorageError(dir.health.storageError(err, `removing ${dirPath}`));
+      }
+    }
+  }
+
+  private removeDir(dirPath: string): void {
+    const { fs } = this.params;
+    for (const name of fs.readdir(dirPath)) {
+      const entry = path.join(dirPath, name);
+      if (fs.stat(entry).isDirectory) this.removeDir(entry);
+      else fs.unlink(entry);
+    }
+    fs.rmdir(dirPath);
+  }
+
   private leastLoadedDir(): LogDir {
     const online = this.dirs.filter((d) => !d.health.isOffline);
     if (online.length === 0) throw new KafkaStorageError('no log directory is online');
@@ -212,7 +283,8 @@ export class LogManager {
   /**
    * Runs whatever periodic work is due at `now`: retention every log.retention.check.interval.ms,
    * flushes every log.flush.scheduler.interval.ms (and whenever a log asks for one), the
-   * recovery point and log start checkpoints at their intervals, and delayed file deletions.
+   * recovery point and log start checkpoints at their intervals, and delayed file and directory
+   * deletions.
    * A driver calls it on a timer; simulations call it with their own clock.
    */
   async tick(now: number): Promise<void> {
@@ -225,6 +297,7 @@ export class LogManager {
         if (!(err instanceof KafkaStorageError)) throw err;
       }
     }
+    this.removeDeletedDirs(now);
     await this.flushLogs(now, this.due('flush', now, config['log.flush.scheduler.interval.ms']));
     if (this.due('recoveryPointCheckpoint', now, config['log.flush.offset.checkpoint.interval.ms'])) {
       await this.checkpointRecoveryPoints();
@@ -380,6 +453,17 @@ function readOffsets(file: AtomicFile): Map<string, number> {
     if (!(err instanceof MalformedCheckpointError)) throw err;
   }
   return offsets;
+}
+
+/**
+ * Kafka's name for a deleted partition's directory: `<topic>-<partition>.<uuid hex>-delete`, the
+ * topic cut short if needed to keep the name within 255 characters.
+ */
+export function deleteDirName(tp: TopicPartition, random: Random): string {
+  let uniqueId = '';
+  for (let i = 0; i < 32; i++) uniqueId += random.int(16).toString(16);
+  const suffix = `-${tp.partition}.${uniqueId}${DELETE_DIR_SUFFIX}`;
+  return tp.topic.slice(0, Math.min(tp.topic.length, 255 - suffix.length)) + suffix;
 }
 
 /** A random version-4 UUID in Kafka's base64url form. */
