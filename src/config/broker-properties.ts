@@ -102,6 +102,10 @@ export const BROKER_PROPERTIES = [
     doc: 'The older name of node.id: either may be set, and when both are they must be equal.',
     note: "Kafka's default is -1; here it is unset and reads as node.id.",
   },
+  {
+    name: 'broker.rack', group: 'roles', type: 'string', default: null, importance: 'medium', updateMode: 'read-only',
+    doc: 'The rack (or zone) of this broker, reported to clients in metadata.',
+  },
   // Metadata quorum
   {
     name: 'controller.quorum.voters', group: 'quorum', type: 'list', default: [], validator: QUORUM_VOTERS, importance: 'high',

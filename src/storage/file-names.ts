@@ -15,6 +15,8 @@ export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint';
 export const REPLICATION_OFFSET_CHECKPOINT = 'replication-offset-checkpoint';
 export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint';
 export const META_PROPERTIES = 'meta.properties';
+/** The metadata quorum's partition: it may share a log dir, but it is the quorum's log, not the LogManager's. */
+export const CLUSTER_METADATA_PARTITION_DIR = '__cluster_metadata-0';
 export const CLEAN_SHUTDOWN_MARKER = '.kafka_cleanshutdown';
 
 /** Segment files are named by their base offset, zero-padded to 20 digits. */

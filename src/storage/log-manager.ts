@@ -12,6 +12,7 @@ import { KafkaStorageError } from './errors.js';
 import {
   CLEAN_SHUTDOWN_MARKER,
   LOG_START_OFFSET_CHECKPOINT,
+  CLUSTER_METADATA_PARTITION_DIR,
   META_PROPERTIES,
   parsePartitionDirName,
   partitionDirName,
@@ -136,7 +137,7 @@ export class LogManager {
         continue;
       }
       const tp = parsePartitionDirName(name);
-      if (tp === null || !fs.stat(path.join(dir.path, name)).isDirectory) continue;
+      if (tp === null || name === CLUSTER_METADATA_PARTITION_DIR || !fs.stat(path.join(dir.path, name)).isDirectory) continue;
       const key = partitionDirName(tp);
       if (this.logs.has(key)) throw new Error(`partition ${key} is in two log directories`);
       const log = await PartitionLog.open({

@@ -143,4 +143,17 @@ describe('LogManager', () => {
     expect(fs.exists('/disk1/data/.kafka_cleanshutdown')).toBe(false);
     expect(fs.exists('/disk2/data/.kafka_cleanshutdown')).toBe(true);
   });
+
+  it('leaves the metadata quorum\'s __cluster_metadata-0 in a log dir alone', async () => {
+    const { fs, clock, start } = await setup();
+    const first = await start();
+    await first.shutdown(clock.now());
+    fs.mkdir('/disk1/data/__cluster_metadata-0');
+    const segment = fs.open('/disk1/data/__cluster_metadata-0/00000000000000000000.log', 'create');
+    segment.write(Buffer.from('not a partition of the LogManager'), 0);
+    segment.close();
+    const manager = await start();
+    expect(manager.getLog({ topic: '__cluster_metadata', partition: 0 })).toBeUndefined();
+    expect(manager.allLogs).toHaveLength(0);
+  });
 });
