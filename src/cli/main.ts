@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { healthcheckCommand } from './commands/healthcheck.js';
 import { serverCommand } from './commands/server.js';
 
 /** Runs the gregor command line; resolves with the process exit code. */
@@ -8,6 +9,7 @@ export async function main(args: readonly string[]): Promise<number> {
     .scriptName('gregor')
     .usage('$0 <command> [options]')
     .command(serverCommand((code) => (exitCode = code)))
+    .command(healthcheckCommand((code) => (exitCode = code)))
     .demandCommand(1, 'name a command: gregor server starts a broker')
     .strict()
     .fail((message, err) => {

@@ -90,4 +90,14 @@ describe('gregor server, as a process', () => {
     const broker = await start(dataDir);
     expect(broker.output.join('\n')).toContain(`cluster ${clusterId}`);
   });
+
+  it('answers gregor healthcheck while running, and fails it once stopped', async () => {
+    const broker = await start(tempDataDir());
+    const healthy = await runGregor(['healthcheck', '--bootstrap-server', `127.0.0.1:${broker.port}`]);
+    expect(healthy.code).toBe(0);
+    expect(await broker.stop('SIGTERM')).toBe(0);
+    const down = await runGregor(['healthcheck', '--bootstrap-server', `127.0.0.1:${broker.port}`]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(`127.0.0.1:${broker.port}`);
+  });
 });
