@@ -13,48 +13,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildRecordBatch } from '../src/protocol/records/batch-builder.js';
 import { BATCH_HEADER, LOG_OVERHEAD } from '../src/protocol/records/batch-header.js';
 import { crc32c } from '../src/protocol/records/crc.js';
 import { readSlice } from '../src/storage/file-slice.js';
 import { logConfig } from '../src/storage/log-config.js';
 import { PartitionLog } from '../src/storage/partition-log.js';
 import { NodeFileSystem } from '../src/util/node-file-system.js';
+import { batchPool } from './support/batches.js';
+import { MIB, mbPerSecond, median, seconds } from './support/measure.js';
 
-const MIB = 1024 * 1024;
 const THROUGHPUT_BYTES = Number(process.env.GREGOR_BENCH_MB ?? 256) * MIB;
 const RECOVERY_BYTES = Number(process.env.GREGOR_BENCH_RECOVERY_MB ?? 1024) * MIB;
 const ROOT = fs.mkdtempSync(path.join(process.env.GREGOR_BENCH_DIR ?? os.tmpdir(), 'gregor-bench-'));
-const RECORD_BYTES = 1024;
 const REPEATS = 5;
 const nodeFs = new NodeFileSystem();
-
-/** Distinct batches of 1 KiB records, about `batchBytes` each, reused round-robin. */
-function batchPool(batchBytes: number): Buffer[] {
-  const perBatch = Math.max(1, Math.floor(batchBytes / (RECORD_BYTES + 16)));
-  const count = Math.max(4, Math.min(64, Math.floor((64 * MIB) / batchBytes)));
-  return Array.from({ length: count }, (_, b) =>
-    buildRecordBatch({
-      records: Array.from({ length: perBatch }, (_, i) => ({
-        key: Buffer.from(`key-${b}-${i}`),
-        value: Buffer.alloc(RECORD_BYTES - 20, 97 + ((b + i) % 26)),
-        timestamp: 1_700_000_000_000 + i,
-      })),
-    }),
-  );
-}
-
-function seconds(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
-function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}
-
-function mbPerSecond(bytes: number, secs: number): number {
-  return bytes / MIB / secs;
-}
 
 function freshDir(name: string): string {
   const dir = path.join(ROOT, name);
