@@ -6,7 +6,7 @@
  *   npx tsx bench/broker.ts        # needs kcat on the PATH (Debian package kcat)
  *   GREGOR_BENCH_MB=64 npx tsx bench/broker.ts
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -134,25 +134,23 @@ function downConversionMagic(version: number): LegacyMagic | null {
 }
 
 /**
- * Fits stored batches to what a fetch version can read. From v10 they go as they are. Older
- * clients cannot decompress zstd: the answer stops before the first zstd batch, and is
- * UNSUPPORTED_COMPRESSION_TYPE when that is the first one. Before v4 every batch is rewritten
- * as a v0/v1 message set (recordBatchToMessageSet); a batch that cannot be decoded ends the
- * answer the same way, with CORRUPT_MESSAGE.
+ * Fits stored batches to what a fetch version can read. From v4 they go as they are, zstd
+ * batches a producer chose included, as Kafka sends them: clients that fetch with v4-v9 and
+ * decompress zstd exist (kafka-python 2.0). Before v4 every batch is rewritten as a v0/v1
+ * message set (recordBatchToMessageSet). Those formats have no zstd, so the answer stops before
+ * the first zstd batch, and is UNSUPPORTED_COMPRESSION_TYPE when that is the first one (Kafka's
+ * "Down-conversion of zstandard-compressed batches is not supported"); a batch that cannot be
+ * decoded ends the answer the same way, with CORRUPT_MESSAGE.
  */
 function recordsForVersion(records: Buffer, version: number): { readonly records: Buffer } | { readonly errorCode: number } {
-  if (version >= FIRST_ZSTD_FETCH_VERSION || records.length === 0) return { records };
-  const batches = batchViews(records) ?? [];
   const magic = downConversionMagic(version);
+  if (magic === null || records.length === 0) return { records };
+  const batches = batchViews(records) ?? [];
   const parts: Buffer[] = [];
   for (const batch of batches) {
     if (batch.compression === CompressionType.Zstd) {
       if (parts.length === 0) return { errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE };
       break;
-    }
-    if (magic === null) {
-      parts.push(batch.bytes);
-      continue;
     }
     try {
       parts.push(recordBatchToMessageSet(batch, magic));
@@ -162,5 +160,5 @@ function recordsForVersion(records: Buffer, version: number): { readonly records
       break;
     }
   }
-  return { records: parts.length === batches.length && magic === null ? records : Buffer.concat(parts) };
+  return { records: Buffer.concat(parts) };
 }

@@ -239,6 +239,11 @@ export class ReplicaManager {
     return run;
   }
 
+  /** Resolves once every image handed to applyImage so far is applied (or has failed to be). */
+  imagesApplied(): Promise<void> {
+    return this.imageChain;
+  }
+
   private async applyNow(image: MetadataImage): Promise<void> {
     const previous = this.currentImage;
     this.currentImage = image;

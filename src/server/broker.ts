@@ -128,6 +128,7 @@ export class Broker {
   private static async assemble(context: StartContext, started: Array<() => Promise<unknown>>): Promise<Broker> {
     const { log, clock, config, staticProperties, fs, random, nodeId, clusterId, directoryIds } = context;
     let metadata: LocalMetadata | null = null;
+    let partitionsUpToDate = (): Promise<void> => Promise.resolve();
     const services: BrokerServices = {
       nodeId,
       clusterId,
@@ -136,9 +137,14 @@ export class Broker {
       staticProperties,
       image: () => metadata?.loader.image ?? MetadataImage.EMPTY,
       controller: {
-        write: (decide) => {
+        // A write answers once this broker's partitions reflect it too, so that a client told a
+        // topic exists (CreateTopics, CreatePartitions, auto-creation) can produce to it at once.
+        // Kafka answers before its brokers host the partitions, and clients retry.
+        write: async (decide) => {
           if (!metadata) throw new Error('the controller is not running yet');
-          return metadata.controller.write(decide);
+          const response = await metadata.controller.write(decide);
+          await partitionsUpToDate();
+          return response;
         },
       },
     };
@@ -217,6 +223,7 @@ export class Broker {
       fetchMaxBytes: config['fetch.max.bytes'],
     });
     await replicas.applyImage(localMetadata.loader.image);
+    partitionsUpToDate = () => replicas.imagesApplied();
     localMetadata.loader.onImage((next) => {
       replicas.applyImage(next).catch((err: Error) => log.error({ err: err.message }, 'applying metadata to partitions failed'));
     });

@@ -78,6 +78,17 @@ describe('ApiVersions through the dispatcher', () => {
     expect(await call(MetadataApi, 12, requestFrame(MetadataApi, 12, createMetadataRequest()))).toBeNull();
   });
 
+  it('ignores bytes after a request body, as Kafka does', async () => {
+    // librdkafka 2.12's Metadata v12 request for all topics: its null topic array is written as
+    // the 4 bytes it reserved for the count, so 3 bytes are left after the body.
+    const frame = Buffer.from('0003000c00000003000772646b61666b6100' + '00000000010000', 'hex');
+    let seen: unknown = undefined;
+    const capturing: ApiHandler<3> = { ...silentMetadata, handle: (request) => ((seen = request), NO_RESPONSE) };
+    const registry = new HandlerRegistry([capturing]);
+    expect(await createRequestDispatcher(registry)(frame, CONNECTION)).toBeNull();
+    expect(seen).toMatchObject({ topics: null, allowAutoTopicCreation: false });
+  });
+
   it('rejects unknown API keys, unserved APIs and versions, and malformed bodies', () => {
     const dispatch = setup();
     const unknownKey = Buffer.from(requestFrame(ApiVersionsApi, 0, createApiVersionsRequest()));
