@@ -6,7 +6,7 @@
 const UNSUPPORTED_BROKER_PROPERTIES = new Set([
   'alter.config.policy.class.name', 'alter.log.dirs.replication.quota.window.num',
   'alter.log.dirs.replication.quota.window.size.seconds', 'authorizer.class.name', 'auto.include.jmx.reporter',
-  'background.threads', 'broker.id.generation.enable', 'broker.rack', 'client.quota.callback.class', 'compression.gzip.level',
+  'background.threads', 'broker.id.generation.enable', 'client.quota.callback.class', 'compression.gzip.level',
   'compression.lz4.level', 'compression.zstd.level', 'connection.failed.authentication.delay.ms', 'connections.max.reauth.ms',
   'control.plane.listener.name', 'controlled.shutdown.enable', 'controlled.shutdown.max.retries',
   'controlled.shutdown.retry.backoff.ms', 'controller.quorum.append.linger.ms', 'controller.socket.timeout.ms',
