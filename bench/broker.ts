@@ -25,10 +25,10 @@ import { decodeBatchRecords } from '../src/protocol/records/batch-records.js';
 import { logConfig } from '../src/storage/log-config.js';
 import { PartitionLog } from '../src/storage/partition-log.js';
 import { NodeFileSystem } from '../src/util/node-file-system.js';
-import { SILENT_LOGGER } from '../src/util/logger.js';
 import { BrokerProcess } from '../test/e2e/support/broker-process.js';
 import { batchPool } from './support/batches.js';
 import { MIB, mbPerSecond, percentile, seconds } from './support/measure.js';
+import { testConnectionOptions } from '../test/support/connection-options.js';
 
 const TOTAL_BYTES = Number(process.env.GREGOR_BENCH_MB ?? 128) * MIB;
 const LATENCY_MESSAGES = 2000;
@@ -60,15 +60,7 @@ async function appendCeiling(recordBytes: number): Promise<number> {
 }
 
 async function connect(port: number): Promise<BrokerConnection> {
-  return BrokerConnection.open({
-    address: { host: '127.0.0.1', port },
-    clientId: 'bench',
-    clientSoftware: { name: 'gregor-bench', version: '1.0.0' },
-    requestTimeoutMs: 60_000,
-    connectTimeoutMs: 10_000,
-    maxIdleMs: 600_000,
-    logger: SILENT_LOGGER,
-  });
+  return BrokerConnection.open(testConnectionOptions(port, { clientId: 'bench', requestTimeoutMs: 60_000 }));
 }
 
 async function createTopic(port: number, name: string, partitions: number): Promise<void> {

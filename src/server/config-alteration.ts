@@ -33,3 +33,25 @@ export async function alterResourceConfigs(
     });
   return validateOnly ? decide(services.image()).response : services.controller.write(decide);
 }
+
+/** One resource of an AlterConfigs or IncrementalAlterConfigs request. */
+export interface AlteredResource<Change> {
+  readonly resourceType: number;
+  readonly resourceName: string;
+  readonly configs: Change;
+}
+
+/** Alters each resource in turn; one result per resource, in request order. */
+export async function alterResources<Change>(
+  services: BrokerServices,
+  resources: readonly AlteredResource<Change>[],
+  alterationOf: (configs: Change) => ConfigAlteration,
+  validateOnly: boolean,
+): Promise<Array<ApiError & { resourceType: number; resourceName: string }>> {
+  const results = [];
+  for (const { resourceType, resourceName, configs } of resources) {
+    const result = await alterResourceConfigs(services, resourceType, resourceName, alterationOf(configs), validateOnly);
+    results.push({ ...result, resourceType, resourceName });
+  }
+  return results;
+}

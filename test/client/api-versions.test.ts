@@ -6,7 +6,7 @@ import { ApiKey, ApiVersionsApi, FetchApi, MetadataApi, ProduceApi } from '../..
 import { ErrorCode } from '../../src/protocol/generated/error-codes.js';
 import type { ApiDefinition } from '../../src/protocol/message-codec.js';
 import { ALL_API_RANGES, FakeBroker } from './support/fake-broker.js';
-import { testConnectionOptions } from './support/connection-options.js';
+import { testConnectionOptions } from '../support/connection-options.js';
 
 let broker: FakeBroker;
 const opened: BrokerConnection[] = [];

@@ -14,7 +14,7 @@ import { createProduceRequest } from '../../src/protocol/generated/clients/produ
 import { createProduceResponse } from '../../src/protocol/generated/clients/produce-response.js';
 import { deferred } from './support/deferred.js';
 import { FakeBroker, NO_REPLY } from './support/fake-broker.js';
-import { testConnectionOptions } from './support/connection-options.js';
+import { testConnectionOptions } from '../support/connection-options.js';
 
 let broker: FakeBroker;
 const opened: BrokerConnection[] = [];

@@ -10,7 +10,7 @@ import type { ApiHandler } from '../../src/server/handlers/handler.js';
 import { HandlerRegistry } from '../../src/server/handlers/registry.js';
 import { createRequestDispatcher } from '../../src/server/request-dispatcher.js';
 import { SILENT_LOGGER } from '../../src/util/logger.js';
-import { testConnectionOptions } from './support/connection-options.js';
+import { testConnectionOptions } from '../support/connection-options.js';
 
 const FEATURES = { supported: [], finalized: () => ({ levels: new Map<string, number>(), epoch: -1 }) };
 const metadata: ApiHandler<3> = { api: MetadataApi, minVersion: 0, maxVersion: 12, handle: () => createMetadataResponse({ clusterId: 'gregor' }) };

@@ -8,8 +8,8 @@ import { BrokerConnection } from '../../src/client/broker-connection.js';
 import { FindCoordinatorApi } from '../../src/protocol/generated/apis.js';
 import { CompressionType } from '../../src/protocol/records/batch-header.js';
 import { batchViews } from '../../src/replication/batch-views.js';
-import { SILENT_LOGGER } from '../../src/util/logger.js';
 import { BrokerProcess, tempDataDir } from './support/broker-process.js';
+import { testConnectionOptions } from '../support/connection-options.js';
 
 // Kafka clients that are not Node packages, run as child processes against a real broker: kcat,
 // confluent-kafka-python and kafka-python (Debian's /usr/bin/python3), and sarama 1.22 built
@@ -163,15 +163,7 @@ function storedCodecs(dataDir: string, topic: string): Set<CompressionType> {
  */
 async function librdkafkaCodec(port: number, codec: Codec): Promise<CompressionType> {
   if (codec !== 'lz4') return CODEC_TYPES[codec];
-  const connection = await BrokerConnection.open({
-    address: { host: '127.0.0.1', port },
-    clientId: 'e2e-external-clients',
-    clientSoftware: { name: 'gregor-e2e', version: '1.0.0' },
-    requestTimeoutMs: 30_000,
-    connectTimeoutMs: 10_000,
-    maxIdleMs: 600_000,
-    logger: SILENT_LOGGER,
-  });
+  const connection = await BrokerConnection.open(testConnectionOptions(port, { clientId: 'e2e-external-clients' }));
   try {
     return connection.versions.range(FindCoordinatorApi.key) === undefined ? CompressionType.None : CompressionType.Lz4;
   } finally {

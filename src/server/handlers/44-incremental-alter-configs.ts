@@ -5,7 +5,7 @@ import {
   createIncrementalAlterConfigsResponseAlterConfigsResourceResponse,
 } from '../../protocol/generated/clients/incremental-alter-configs-response.js';
 import type { BrokerServices } from '../broker-services.js';
-import { alterResourceConfigs } from '../config-alteration.js';
+import { alterResources } from '../config-alteration.js';
 import type { ApiHandler } from './handler.js';
 
 /** IncrementalAlterConfigs v0-1: SET, DELETE, APPEND and SUBTRACT on each resource's current configs. */
@@ -15,21 +15,16 @@ export function incrementalAlterConfigsHandler(services: BrokerServices): ApiHan
     minVersion: 0,
     maxVersion: 1,
     async handle(request) {
-      const responses = [];
-      for (const { resourceType, resourceName, configs } of request.resources) {
-        const result = await alterResourceConfigs(
-          services,
-          resourceType,
-          resourceName,
-          {
-            topic: (layers, current) => incrementalAlterTopicConfigs(current, configs, layers),
-            broker: (target, layers) => incrementalAlterBrokerConfigs(target, configs, layers),
-          },
-          request.validateOnly,
-        );
-        responses.push(createIncrementalAlterConfigsResponseAlterConfigsResourceResponse({ ...result, resourceType, resourceName }));
-      }
-      return createIncrementalAlterConfigsResponse({ responses });
+      const results = await alterResources(
+        services,
+        request.resources,
+        (operations) => ({
+          topic: (layers, current) => incrementalAlterTopicConfigs(current, operations, layers),
+          broker: (target, layers) => incrementalAlterBrokerConfigs(target, operations, layers),
+        }),
+        request.validateOnly,
+      );
+      return createIncrementalAlterConfigsResponse({ responses: results.map((r) => createIncrementalAlterConfigsResponseAlterConfigsResourceResponse(r)) });
     },
   };
 }

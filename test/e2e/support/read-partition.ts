@@ -3,7 +3,7 @@ import { FetchApi } from '../../../src/protocol/generated/apis.js';
 import { createFetchRequest, createFetchRequestFetchPartition, createFetchRequestFetchTopic } from '../../../src/protocol/generated/clients/fetch-request.js';
 import { decodeBatchRecords } from '../../../src/protocol/records/batch-records.js';
 import { RecordBatchHeader, LOG_OVERHEAD } from '../../../src/protocol/records/batch-header.js';
-import { SILENT_LOGGER } from '../../../src/util/logger.js';
+import { testConnectionOptions } from '../../support/connection-options.js';
 
 export interface ReadRecord {
   offset: number;
@@ -14,15 +14,7 @@ export interface ReadRecord {
 
 /** Every record of one partition, fetched with Gregor's own client from offset 0 to the high watermark. */
 export async function readPartition(port: number, topic: string, partition: number): Promise<ReadRecord[]> {
-  const connection = await BrokerConnection.open({
-    address: { host: '127.0.0.1', port },
-    clientId: 'e2e-reader',
-    clientSoftware: { name: 'gregor-e2e', version: '1.0.0' },
-    requestTimeoutMs: 30_000,
-    connectTimeoutMs: 10_000,
-    maxIdleMs: 600_000,
-    logger: SILENT_LOGGER,
-  });
+  const connection = await BrokerConnection.open(testConnectionOptions(port, { clientId: 'e2e-reader' }));
   const out: ReadRecord[] = [];
   try {
     let next = 0;

@@ -1,5 +1,5 @@
-import type { BrokerConnectionOptions } from '../../../src/client/broker-connection.js';
-import { SILENT_LOGGER } from '../../../src/util/logger.js';
+import type { BrokerConnectionOptions } from '../../src/client/broker-connection.js';
+import { SILENT_LOGGER } from '../../src/util/logger.js';
 
 /** Options for a test connection to 127.0.0.1:`port`, with generous timeouts. */
 export function testConnectionOptions(port: number, overrides: Partial<BrokerConnectionOptions> = {}): BrokerConnectionOptions {
