@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerConnection } from '../../src/client/broker-connection.js';
 import { FindCoordinatorApi } from '../../src/protocol/generated/apis.js';
 import { CompressionType } from '../../src/protocol/records/batch-header.js';
-import { batchViews } from '../../src/replication/batch-views.js';
 import { BrokerProcess, tempDataDir } from './support/broker-process.js';
 import { testConnectionOptions } from '../support/connection-options.js';
+import { storedCodecs } from './support/stored-codecs.js';
 
 // Kafka clients that are not Node packages, run as child processes against a real broker: kcat,
 // confluent-kafka-python and kafka-python (Debian's /usr/bin/python3), and sarama 1.22 built
@@ -145,16 +145,6 @@ function expectRoundTrip(report: ClientReport, sent: Message[]): void {
   expect(report.produced).toEqual(sent.map((m) => report.consumed.find((r) => r.key === m.key)));
 }
 
-/** The codecs of the batches stored for a topic, read from its partitions' segment files. */
-function storedCodecs(dataDir: string, topic: string): Set<CompressionType> {
-  const codecs = new Set<CompressionType>();
-  for (const dir of readdirSync(dataDir).filter((d) => new RegExp(`^${topic}-\\d+$`).test(d))) {
-    for (const file of readdirSync(path.join(dataDir, dir)).filter((f) => f.endsWith('.log'))) {
-      for (const batch of batchViews(readFileSync(path.join(dataDir, dir, file))) ?? []) codecs.add(batch.compression);
-    }
-  }
-  return codecs;
-}
 
 /**
  * The codec of the batches librdkafka sends when asked for `codec`. It enables lz4 only for
