@@ -5,7 +5,7 @@ import type { FileSystem } from '../util/file-system.js';
 import type { Logger } from '../util/logger.js';
 import type { Random } from '../util/random.js';
 import type { UncleanLeaderElection } from './controller/leader-and-isr.js';
-import { randomUuid } from './controller/uuid.js';
+import { randomUuid } from '../util/uuid.js';
 import type { BrokerEndpoint } from './image.js';
 import { LocalBroker } from './local-broker.js';
 import { MetadataLoader } from './metadata-loader.js';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { advertisedEndpoints, listenerEndpoints, logManagerConfig, metadataLogDir } from '../config/broker-views.js';
 import type { BrokerConfig } from '../config/broker-properties.js';
 import { effectiveTopicConfig } from '../config/layers.js';
-import { randomUuid } from '../metadata/controller/uuid.js';
+import { randomUuid } from '../util/uuid.js';
 import { METADATA_VERSION_FEATURE, METADATA_VERSION_LEVEL } from '../metadata/controller/metadata-version.js';
 import { MetadataImage } from '../metadata/image.js';
 import { type LocalMetadata, startLocalMetadata } from '../metadata/local-metadata.js';

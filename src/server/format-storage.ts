@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { randomUuid } from '../metadata/controller/uuid.js';
+import { randomUuid } from '../util/uuid.js';
 import { logManagerConfig, metadataLogDir } from '../config/broker-views.js';
 import { META_PROPERTIES } from '../storage/file-names.js';
 import { formatMetaProperties } from '../storage/meta-properties.js';

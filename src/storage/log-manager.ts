@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AtomicFile } from '../util/atomic-file.js';
 import type { FileSystem } from '../util/file-system.js';
 import type { Random } from '../util/random.js';
+import { randomUuid } from '../util/uuid.js';
 import {
   formatOffsetCheckpoint,
   MalformedCheckpointError,
@@ -468,10 +469,3 @@ export function deleteDirName(tp: TopicPartition, random: Random): string {
 }
 
 /** A random version-4 UUID in Kafka's base64url form. */
-function randomUuid(random: Random): string {
-  const bytes = Buffer.alloc(16);
-  for (let i = 0; i < 16; i++) bytes[i] = random.int(256);
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  return bytes.toString('base64url');
-}

@@ -6,7 +6,7 @@ import { BatchTooLargeError, type RaftClient } from '../../src/raft/raft-client.
 import type { SingleNodeRaft } from '../../src/raft/single-node-raft.js';
 import { changeConfigs } from '../../src/metadata/controller/config-changes.js';
 import { createTopics } from '../../src/metadata/controller/create-topics.js';
-import { randomUuid } from '../../src/metadata/controller/uuid.js';
+import { randomUuid } from '../../src/util/uuid.js';
 import type { MetadataImage } from '../../src/metadata/image.js';
 import { LocalBroker } from '../../src/metadata/local-broker.js';
 import { MetadataLoader } from '../../src/metadata/metadata-loader.js';

@@ -17,7 +17,7 @@ import { initialIsr, manualAssignmentProblem, newPartitionRecord } from './new-p
 import { type ControllerResult, MAX_RECORDS_PER_USER_OP, metadataRecord } from './records.js';
 import { replicaPlacer } from './replica-placer.js';
 import { CLUSTER_METADATA_TOPIC_NAME, collisionKey, invalidTopicNameMessage } from './topic-names.js';
-import { randomUuid } from './uuid.js';
+import { randomUuid } from '../../util/uuid.js';
 
 export interface CreateTopicsOptions {
   /** Draws topic ids and replica placements. */

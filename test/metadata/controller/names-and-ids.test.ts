@@ -4,7 +4,8 @@ import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
 import { SeededRandom } from '../../../src/util/random.js';
 import { apiErrorWithDefaultMessage, thrownApiError } from '../../../src/metadata/controller/api-error.js';
 import { collisionKey, invalidTopicNameMessage, isInternalTopic } from '../../../src/metadata/controller/topic-names.js';
-import { DirectoryId, METADATA_TOPIC_ID, isReservedDirectoryId, randomUuid } from '../../../src/metadata/controller/uuid.js';
+import { DirectoryId, METADATA_TOPIC_ID, isReservedDirectoryId } from '../../../src/metadata/controller/uuid.js';
+import { randomUuid } from '../../../src/util/uuid.js';
 
 /** A Random whose first integers are given, then a seeded stream. */
 class Scripted extends SeededRandom {

@@ -20,7 +20,7 @@ import { createTopics } from '../../../src/metadata/controller/create-topics.js'
 import { deleteTopics } from '../../../src/metadata/controller/delete-topics.js';
 import { METADATA_VERSION_FEATURE, METADATA_VERSION_LEVEL } from '../../../src/metadata/controller/metadata-version.js';
 import { allocateProducerIds } from '../../../src/metadata/controller/producer-ids.js';
-import { randomUuid } from '../../../src/metadata/controller/uuid.js';
+import { randomUuid } from '../../../src/util/uuid.js';
 import { MetadataDelta } from '../../../src/metadata/delta.js';
 import type { MetadataImage } from '../../../src/metadata/image.js';
 import type { ControllerDecision } from '../../../src/metadata/quorum-controller.js';
