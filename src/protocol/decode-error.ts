@@ -6,9 +6,14 @@
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
   constructor(
-    message: string,
+    readonly reason: string,
     readonly offset: number,
   ) {
-    super(`${message} (at byte ${offset})`);
+    super(`${reason} (at byte ${offset})`);
+  }
+
+  /** The same error, saying what was being decoded ("Metadata v12 request: ..."). */
+  within(context: string): DecodeError {
+    return new DecodeError(`${context}: ${this.reason}`, this.offset);
   }
 }

@@ -2,6 +2,7 @@ import { ApiKey, API_DEFINITIONS } from './generated/apis.js';
 import { type RequestHeader, decodeRequestHeader, encodeRequestHeader } from './generated/clients/request-header.js';
 import { decodeResponseHeader, encodeResponseHeader } from './generated/clients/response-header.js';
 import { type ApiDefinition, isFlexibleVersion } from './message-codec.js';
+import { DecodeError } from './decode-error.js';
 import { Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
@@ -49,11 +50,19 @@ export function decodeRequestFrame(
   const api = API_DEFINITIONS.get(prefix.apiKey);
   if (!api) return { kind: 'unknown-api', prefix };
   if (!supported(api, prefix.apiVersion)) return { kind: 'unsupported-version', api, prefix };
+  try {
+    return decodeSupportedRequest(frame, api, prefix.apiVersion);
+  } catch (err) {
+    throw err instanceof DecodeError ? err.within(`${api.name} v${prefix.apiVersion} request`) : err;
+  }
+}
+
+function decodeSupportedRequest(frame: Buffer, api: ApiDefinition<unknown, unknown>, apiVersion: number): DecodedRequest {
   const r = new Reader(frame);
-  const header = decodeRequestHeader(r, requestHeaderVersion(api, prefix.apiVersion));
+  const header = decodeRequestHeader(r, requestHeaderVersion(api, apiVersion));
   // Bytes after the body are ignored, as Kafka ignores them: librdkafka's Metadata v9+ request for
   // all topics writes its null topic array as 4 bytes where the compact encoding takes 1.
-  const body = api.request.decode(r, prefix.apiVersion);
+  const body = api.request.decode(r, apiVersion);
   return { kind: 'ok', api, header, body };
 }
 

@@ -97,6 +97,7 @@ describe('ApiVersions through the dispatcher', () => {
     expect(() => dispatch(requestFrame(ProduceApi, 9, ProduceApi.request.create()), CONNECTION)).toThrow(RejectedRequestError);
     const truncated = requestFrame(MetadataApi, 12, createMetadataRequest({ topics: [] }));
     expect(() => dispatch(truncated.subarray(0, truncated.length - 2), CONNECTION)).toThrow(DecodeError);
+    expect(() => dispatch(truncated.subarray(0, truncated.length - 2), CONNECTION)).toThrow(/^Metadata v12 request: /);
     expect(() => dispatch(Buffer.from([0, 18]), CONNECTION)).toThrow(DecodeError);
   });
 });
