@@ -1,0 +1,156 @@
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { JoinGroupRequest } from '../../protocol/generated/clients/join-group-request.js';
+import type { SyncGroupRequest } from '../../protocol/generated/clients/sync-group-request.js';
+import type { HeartbeatRequest } from '../../protocol/generated/clients/heartbeat-request.js';
+import type { LeaveGroupRequest } from '../../protocol/generated/clients/leave-group-request.js';
+import type { Random } from '../../util/random.js';
+import {
+  ClassicGroup,
+  UNKNOWN_MEMBER_ID,
+  type ClassicGroupConfig,
+  type GroupEffects,
+  type RequestContext,
+} from './classic-group.js';
+import type { GroupMetadataRecord } from './group-records.js';
+
+/**
+ * The classic groups of one `__consumer_offsets` partition: routes each request to its group,
+ * creates a group on the first JoinGroup without a member id, answers for groups that do not
+ * exist as Kafka does, and forgets a group once its tombstone is written or replayed.
+ */
+export class ClassicGroups {
+  private readonly groups = new Map<string, ClassicGroup>();
+
+  constructor(
+    private readonly config: ClassicGroupConfig,
+    private readonly random: Random,
+  ) {}
+
+  get(groupId: string): ClassicGroup | undefined {
+    return this.groups.get(groupId);
+  }
+
+  groupIds(): string[] {
+    return [...this.groups.keys()];
+  }
+
+  joinGroup(request: JoinGroupRequest, ctx: RequestContext): GroupEffects {
+    const reject = (errorCode: number): GroupEffects =>
+      single({
+        to: ctx.to,
+        api: 'join',
+        response: {
+          throttleTimeMs: 0,
+          errorCode,
+          generationId: -1,
+          protocolType: null,
+          protocolName: null,
+          leader: UNKNOWN_MEMBER_ID,
+          skipAssignment: false,
+          memberId: request.memberId,
+          members: [],
+        },
+      });
+    if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
+    const existing = this.groups.get(request.groupId);
+    if (existing !== undefined) return existing.joinGroup(request, ctx);
+    if (request.memberId !== UNKNOWN_MEMBER_ID) return reject(ErrorCode.UNKNOWN_MEMBER_ID);
+    const group = new ClassicGroup(request.groupId, this.config, this.random);
+    const fx = group.joinGroup(request, ctx);
+    // A join rejected before the group was created (a bad session timeout) leaves nothing behind.
+    if (!group.isNew) this.groups.set(request.groupId, group);
+    return fx;
+  }
+
+  syncGroup(request: SyncGroupRequest, ctx: RequestContext): GroupEffects {
+    const reject = (errorCode: number): GroupEffects =>
+      single({
+        to: ctx.to,
+        api: 'sync',
+        response: { throttleTimeMs: 0, errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) },
+      });
+    if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groups.get(request.groupId);
+    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : group.syncGroup(request, ctx);
+  }
+
+  heartbeat(request: HeartbeatRequest, ctx: RequestContext): GroupEffects {
+    const reject = (errorCode: number): GroupEffects =>
+      single({ to: ctx.to, api: 'heartbeat', response: { throttleTimeMs: 0, errorCode } });
+    if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groups.get(request.groupId);
+    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : group.heartbeat(request, ctx);
+  }
+
+  leaveGroup(request: LeaveGroupRequest, ctx: RequestContext): GroupEffects {
+    const reject = (errorCode: number): GroupEffects =>
+      single({ to: ctx.to, api: 'leave', response: { throttleTimeMs: 0, errorCode, members: [] } });
+    if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
+    const group = this.groups.get(request.groupId);
+    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : group.leaveGroup(request, ctx);
+  }
+
+  /** DeleteGroups for one group: Kafka's per-group error code and the tombstone to append. */
+  deleteGroup(groupId: string, now: number): { errorCode: number; effects: GroupEffects } {
+    if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, effects: none() };
+    const group = this.groups.get(groupId);
+    if (group === undefined) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, effects: none() };
+    const result = group.deleteGroup(now);
+    if (result.errorCode === ErrorCode.NONE) this.groups.delete(groupId);
+    return result;
+  }
+
+  /** Applies a record read from the partition: the latest value of a group wins, a tombstone removes it. */
+  replay(record: GroupMetadataRecord, now: number): void {
+    const groupId = record.key.group;
+    const group = this.groups.get(groupId);
+    if (record.value === null) {
+      group?.replay(record, now);
+      this.groups.delete(groupId);
+    } else if (group !== undefined) {
+      group.replay(record, now);
+    } else {
+      this.groups.set(groupId, ClassicGroup.fromRecord(record, this.config, this.random, now));
+    }
+  }
+
+  /** After the partition is replayed: start every member's session (see ClassicGroup.onLoaded). */
+  onLoaded(now: number): GroupEffects {
+    const all = none();
+    for (const group of this.groups.values()) merge(all, group.onLoaded(now));
+    return all;
+  }
+
+  nextDeadline(): number | undefined {
+    let earliest: number | undefined;
+    for (const group of this.groups.values()) {
+      const deadline = group.nextDeadline();
+      if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
+    }
+    return earliest;
+  }
+
+  /** Fires the due deadlines of every group. */
+  tick(now: number): GroupEffects {
+    const all = none();
+    for (const group of this.groups.values()) {
+      const deadline = group.nextDeadline();
+      if (deadline !== undefined && deadline <= now) merge(all, group.tick(now));
+    }
+    return all;
+  }
+}
+
+function none(): GroupEffects {
+  return { replies: [], records: [], repliesAfterCommit: [] };
+}
+
+function single(reply: GroupEffects['replies'][number]): GroupEffects {
+  return { replies: [reply], records: [], repliesAfterCommit: [] };
+}
+
+function merge(into: GroupEffects, from: GroupEffects): void {
+  into.replies.push(...from.replies);
+  into.records.push(...from.records);
+  into.repliesAfterCommit.push(...from.repliesAfterCommit);
+}
