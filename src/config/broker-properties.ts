@@ -486,6 +486,16 @@ export const BROKER_PROPERTIES = [
     doc: 'The most data one consumer fetch returns across all its partitions.',
   },
   {
+    name: 'max.incremental.fetch.session.cache.slots', group: 'replication', type: 'int', default: 1000, validator: atLeast(0),
+    importance: 'medium', updateMode: 'read-only',
+    doc: 'How many incremental fetch sessions (KIP-227) the broker keeps; 0 turns them off.',
+  },
+  {
+    name: 'min.incremental.fetch.session.eviction.ms', group: 'replication', type: 'int', default: 120000, validator: atLeast(0),
+    importance: 'low', updateMode: 'read-only',
+    doc: 'How long a fetch session is safe from being evicted by a newer one once it was last used.',
+  },
+  {
     name: 'auto.leader.rebalance.enable', group: 'replication', type: 'boolean', default: true, importance: 'high', updateMode: 'read-only',
     doc: "Whether the controller moves leadership back to each partition's preferred replica when it can.",
   },

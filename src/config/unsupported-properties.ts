@@ -20,7 +20,7 @@ const UNSUPPORTED_BROKER_PROPERTIES = new Set([
   'log.cleaner.io.buffer.load.factor', 'log.cleaner.io.buffer.size', 'log.cleaner.io.max.bytes.per.second',
   'log.cleaner.threads', 'log.dir.failure.timeout.ms', 'log.local.retention.bytes', 'log.local.retention.ms',
   'log.message.format.version', 'log.message.timestamp.difference.max.ms', 'max.connection.creation.rate', 'max.connections',
-  'max.connections.per.ip', 'max.connections.per.ip.overrides', 'max.incremental.fetch.session.cache.slots',
+  'max.connections.per.ip', 'max.connections.per.ip.overrides',
   'metadata.log.segment.min.bytes', 'metadata.max.idle.interval.ms', 'metric.reporters', 'metrics.num.samples',
   'metrics.recording.level', 'metrics.sample.window.ms', 'num.replica.alter.log.dirs.threads', 'num.replica.fetchers',
   'offset.metadata.max.bytes', 'offsets.commit.required.acks', 'offsets.commit.timeout.ms', 'offsets.load.buffer.size',

@@ -221,6 +221,8 @@ export class Broker {
       random,
       logger: log.child({ component: 'replicas' }),
       fetchMaxBytes: config['fetch.max.bytes'],
+      fetchSessionCacheSlots: config['max.incremental.fetch.session.cache.slots'],
+      fetchSessionEvictionMs: config['min.incremental.fetch.session.eviction.ms'],
     });
     await replicas.applyImage(localMetadata.loader.image);
     partitionsUpToDate = () => replicas.imagesApplied();

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrokerConnection } from '../../src/client/broker-connection.js';
-import { CreateTopicsApi, MetadataApi, ProduceApi } from '../../src/protocol/generated/apis.js';
+import { CreateTopicsApi, FetchApi, MetadataApi, ProduceApi } from '../../src/protocol/generated/apis.js';
+import { createFetchRequest, createFetchRequestFetchPartition, createFetchRequestFetchTopic } from '../../src/protocol/generated/clients/fetch-request.js';
 import { createCreateTopicsRequest, createCreateTopicsRequestCreatableTopic } from '../../src/protocol/generated/clients/create-topics-request.js';
 import { createMetadataRequest, createMetadataRequestTopic } from '../../src/protocol/generated/clients/metadata-request.js';
 import {
@@ -25,9 +26,9 @@ afterEach(async () => {
   running = [];
 });
 
-async function startBroker(): Promise<BrokerConnection> {
+async function startBroker(overrides: string[] = []): Promise<BrokerConnection> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gregor-broker-'));
-  const broker = await Broker.start({ env: {}, overrides: [`log.dirs=${dataDir}`, 'listeners=PLAINTEXT://127.0.0.1:0', 'num.partitions=3'] });
+  const broker = await Broker.start({ env: {}, overrides: [`log.dirs=${dataDir}`, 'listeners=PLAINTEXT://127.0.0.1:0', 'num.partitions=3', ...overrides] });
   const connection = await BrokerConnection.open({
     address: { host: '127.0.0.1', port: broker.listeners[0].port },
     clientId: 'broker-test',
@@ -88,5 +89,24 @@ describe('Broker', () => {
       [2, 1],
     ]);
     expect(await produceToEveryPartition(connection, 'auto')).toEqual([ErrorCode.NONE, ErrorCode.NONE, ErrorCode.NONE]);
+  });
+
+  it.each([
+    [1000, true],
+    [0, false],
+  ])('with max.incremental.fetch.session.cache.slots=%i, a fetch opening a session gets one: %s', async (slots, getsSession) => {
+    const connection = await startBroker([`max.incremental.fetch.session.cache.slots=${slots}`]);
+    await connection.send(MetadataApi, 9, createMetadataRequest({ topics: [createMetadataRequestTopic({ name: 'sessions' })], allowAutoTopicCreation: true }));
+    const response = await connection.send(
+      FetchApi,
+      12,
+      createFetchRequest({
+        sessionId: 0,
+        sessionEpoch: 0,
+        topics: [createFetchRequestFetchTopic({ topic: 'sessions', partitions: [createFetchRequestFetchPartition({ partition: 0, partitionMaxBytes: 1024 })] })],
+      }),
+    );
+    expect(response.errorCode).toBe(ErrorCode.NONE);
+    expect(response.sessionId !== 0).toBe(getsSession);
   });
 });
