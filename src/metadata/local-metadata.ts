@@ -82,7 +82,7 @@ export async function startLocalMetadata(params: LocalMetadataParams): Promise<L
       logger: logger.child({ component: 'controller' }),
       brokerLifecycle: { clusterId: params.clusterId, sessionTimeoutMs: params.sessionTimeoutMs, uncleanLeaderElection: params.uncleanLeaderElection },
     });
-    snapshots = new SnapshotGenerator({ raft, loader, maxBytesBetweenSnapshots: params.maxBytesBetweenSnapshots, logger });
+    snapshots = new SnapshotGenerator({ raft, loader, maxBytesBetweenSnapshots: params.maxBytesBetweenSnapshots, logger: logger.child({ component: 'snapshots' }) });
     const broker = new LocalBroker({
       controller,
       loader,

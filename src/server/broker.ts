@@ -187,7 +187,7 @@ export class Broker {
       fs,
       clock,
       random,
-      logger: log.child({ component: 'metadata' }),
+      logger: log,
       nodeId,
       clusterId,
       sessionTimeoutMs: config['broker.session.timeout.ms'],
