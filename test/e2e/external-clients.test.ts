@@ -10,6 +10,7 @@ import { CompressionType } from '../../src/protocol/records/batch-header.js';
 import { BrokerProcess, tempDataDir } from './support/broker-process.js';
 import { testConnectionOptions } from '../support/connection-options.js';
 import { storedCodecs } from './support/stored-codecs.js';
+import { type Codec, CODEC_TYPES } from './support/codecs.js';
 
 // Kafka clients that are not Node packages, run as child processes against a real broker: kcat,
 // confluent-kafka-python and kafka-python (Debian's /usr/bin/python3), and sarama 1.22 built
@@ -22,15 +23,7 @@ const GOPATH = '/usr/share/gocode';
 const GO_ENV = { ...process.env, GO111MODULE: 'off', GOPATH, GOCACHE: process.env.GOCACHE ?? path.join(tmpdir(), 'gregor-go-build') };
 const CLIENT_TIMEOUT_MS = 50_000;
 
-type Codec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 const COMPRESSED: Codec[] = ['gzip', 'snappy', 'lz4', 'zstd'];
-const CODEC_TYPES: Record<Codec, CompressionType> = {
-  none: CompressionType.None,
-  gzip: CompressionType.Gzip,
-  snappy: CompressionType.Snappy,
-  lz4: CompressionType.Lz4,
-  zstd: CompressionType.Zstd,
-};
 
 interface Message {
   key: string;

@@ -14,20 +14,12 @@ import { testConnectionOptions } from '../support/connection-options.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './support/embedded-broker.js';
 import { readPartition } from './support/read-partition.js';
 import { storedCodecs } from './support/stored-codecs.js';
+import { CODECS, type Codec, CODEC_TYPES } from './support/codecs.js';
 
 const TIMEOUT_MS = 10_000;
 /** Record timestamps start here: recent, since time retention (7 days) would delete older records mid-test. */
 const BASE_TIMESTAMP = Date.now() - 3_600_000;
 
-const CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-type Codec = (typeof CODECS)[number];
-const CODEC_TYPES: Record<Codec, CompressionType> = {
-  none: CompressionType.None,
-  gzip: CompressionType.Gzip,
-  snappy: CompressionType.Snappy,
-  lz4: CompressionType.Lz4,
-  zstd: CompressionType.Zstd,
-};
 
 let gregor: EmbeddedBroker;
 let admin: IAdminClient;

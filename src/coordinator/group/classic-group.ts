@@ -989,7 +989,8 @@ function emptyEffects(): GroupEffects {
   return { replies: [], records: [], repliesAfterCommit: [] };
 }
 
-function joinError(errorCode: number, memberId: string): JoinGroupResponse {
+/** A JoinGroup answer carrying only an error. */
+export function joinError(errorCode: number, memberId: string): JoinGroupResponse {
   return {
     throttleTimeMs: 0,
     errorCode,

@@ -5,6 +5,7 @@ import type { HeartbeatRequest } from '../../protocol/generated/clients/heartbea
 import type { LeaveGroupRequest } from '../../protocol/generated/clients/leave-group-request.js';
 import type { Random } from '../../util/random.js';
 import {
+  joinError,
   ClassicGroup,
   UNKNOWN_MEMBER_ID,
   type ClassicGroupConfig,
@@ -39,17 +40,7 @@ export class ClassicGroups {
       single({
         to: ctx.to,
         api: 'join',
-        response: {
-          throttleTimeMs: 0,
-          errorCode,
-          generationId: -1,
-          protocolType: null,
-          protocolName: null,
-          leader: UNKNOWN_MEMBER_ID,
-          skipAssignment: false,
-          memberId: request.memberId,
-          members: [],
-        },
+        response: joinError(errorCode, request.memberId),
       });
     if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
     const existing = this.groups.get(request.groupId);

@@ -16,6 +16,23 @@ export interface KafkajsMessage {
   headers: Record<string, Buffer>;
 }
 
+/** kafkajs's internal Broker for node `nodeId` at 127.0.0.1:`port`, connected and silent. */
+export async function connectKafkajsBroker(port: number, nodeId: number, clientId = 'gregor-e2e-fetch'): Promise<any> {
+  const logger = createLogger({ level: LEVELS.NOTHING, logCreator: () => () => {} });
+  const connectionPool = new ConnectionPool({
+    host: '127.0.0.1',
+    port,
+    logger,
+    socketFactory: socketFactory(),
+    requestTimeout: 30_000,
+    connectionTimeout: 5_000,
+    clientId,
+  });
+  const broker = new KafkajsBroker({ connectionPool, logger, nodeId });
+  await broker.connect();
+  return broker;
+}
+
 /**
  * kafkajs's Broker, the object its consumer fetches through once it has an assignment. The
  * consumer itself needs a group coordinator first, which Gregor does not have yet.
@@ -24,19 +41,7 @@ export class KafkajsFetcher {
   private constructor(private readonly broker: any) {}
 
   static async connect(port: number, nodeId = 1): Promise<KafkajsFetcher> {
-    const logger = createLogger({ level: LEVELS.NOTHING, logCreator: () => () => {} });
-    const connectionPool = new ConnectionPool({
-      host: '127.0.0.1',
-      port,
-      logger,
-      socketFactory: socketFactory(),
-      requestTimeout: 30_000,
-      connectionTimeout: 5_000,
-      clientId: 'gregor-e2e-fetch',
-    });
-    const broker = new KafkajsBroker({ connectionPool, logger, nodeId });
-    await broker.connect();
-    return new KafkajsFetcher(broker);
+    return new KafkajsFetcher(await connectKafkajsBroker(port, nodeId));
   }
 
   /** Every record of one partition from offset `from` up to the high watermark. */

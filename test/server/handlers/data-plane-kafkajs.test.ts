@@ -4,7 +4,6 @@
  * (kafkajs's Broker.fetch, which the consumer uses once it has an assignment; the group
  * coordinator it needs first does not exist yet).
  */
-import { createRequire } from 'node:module';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Listener } from '../../../src/network/listener.js';
@@ -23,13 +22,9 @@ import { SILENT_LOGGER } from '../../../src/util/logger.js';
 import { SeededRandom } from '../../../src/util/random.js';
 import { DataPlane, NODE_ID } from '../../replication/support.js';
 import { dataPlaneHandlers } from './data-plane.js';
+import { connectKafkajsBroker } from '../../e2e/support/kafkajs-fetch.js';
 
-const require = createRequire(import.meta.url);
 /* eslint-disable @typescript-eslint/no-explicit-any -- kafkajs internals are untyped CommonJS */
-const KafkajsBroker = require('kafkajs/src/broker/index.js');
-const ConnectionPool = require('kafkajs/src/network/connectionPool.js');
-const socketFactory = require('kafkajs/src/network/socketFactory.js');
-const { createLogger, LEVELS } = require('kafkajs/src/loggers/index.js');
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -89,18 +84,7 @@ async function serve(plane: DataPlane): Promise<number> {
 
 /** kafkajs's Broker, the object its consumer fetches through. */
 async function kafkajsBroker(port: number): Promise<any> {
-  const logger = createLogger({ level: LEVELS.NOTHING, logCreator: () => () => {} });
-  const connectionPool = new ConnectionPool({
-    host: '127.0.0.1',
-    port,
-    logger,
-    socketFactory: socketFactory(),
-    requestTimeout: 30_000,
-    connectionTimeout: 5_000,
-    clientId: 'gregor-e2e',
-  });
-  const broker = new KafkajsBroker({ connectionPool, logger, nodeId: NODE_ID });
-  await broker.connect();
+  const broker = await connectKafkajsBroker(port, NODE_ID, 'gregor-e2e');
   cleanup.push(() => broker.disconnect());
   return broker;
 }
