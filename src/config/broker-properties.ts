@@ -537,6 +537,15 @@ export const BROKER_PROPERTIES = [
     doc: 'How often the coordinator removes expired committed offsets.',
   },
   {
+    name: 'offsets.commit.timeout.ms', group: 'groups', type: 'int', default: 5000, validator: atLeast(1), importance: 'high',
+    updateMode: 'read-only',
+    doc: 'How long an offset commit waits for the replicas of __consumer_offsets before it fails.',
+  },
+  {
+    name: 'offset.metadata.max.bytes', group: 'groups', type: 'int', default: 4096, importance: 'high', updateMode: 'read-only',
+    doc: 'The longest metadata string an offset commit may carry.',
+  },
+  {
     name: 'group.initial.rebalance.delay.ms', group: 'groups', type: 'int', default: 3000, importance: 'medium', updateMode: 'read-only',
     doc: 'How long a new classic group waits for more members before its first rebalance.',
   },

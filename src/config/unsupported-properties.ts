@@ -23,7 +23,7 @@ const UNSUPPORTED_BROKER_PROPERTIES = new Set([
   'max.connections.per.ip', 'max.connections.per.ip.overrides',
   'metadata.log.segment.min.bytes', 'metadata.max.idle.interval.ms', 'metric.reporters', 'metrics.num.samples',
   'metrics.recording.level', 'metrics.sample.window.ms', 'num.replica.alter.log.dirs.threads', 'num.replica.fetchers',
-  'offset.metadata.max.bytes', 'offsets.commit.required.acks', 'offsets.commit.timeout.ms', 'offsets.load.buffer.size',
+  'offsets.commit.required.acks', 'offsets.load.buffer.size',
   'offsets.topic.compression.codec', 'principal.builder.class', 'producer.id.expiration.check.interval.ms',
   'producer.purgatory.purge.interval.requests', 'queued.max.request.bytes', 'replica.alter.log.dirs.io.max.bytes.per.second',
   'replica.high.watermark.checkpoint.interval.ms', 'replica.selector.class', 'replica.socket.receive.buffer.bytes',

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { OffsetOutOfRangeError } from '../storage/errors.js';
-import type { FileSlice } from '../storage/file-slice.js';
+import { type FileSlice, readSlice } from '../storage/file-slice.js';
 import { kafkaError } from './errors.js';
 import type { PartitionFetchData } from './fetch-session.js';
 import type { Partition } from './partition.js';
@@ -85,4 +85,14 @@ export function readPartition(
   const maxOffset = isFollower ? undefined : params.isolationLevel === READ_COMMITTED ? offsets.lastStableOffset : offsets.highWatermark;
   const { records } = log.read(data.fetchOffset, maxBytes, { maxOffset, minOneBatch });
   return { errorCode: ErrorCode.NONE, slice: records, ...offsets, divergingEpoch: null };
+}
+
+/**
+ * Whole batches of a hosted partition from `startOffset`, copied into memory, up to `maxBytes`
+ * (at least one batch) and below `maxOffset`; null at the end. Coordinators load their internal
+ * partitions with it.
+ */
+export function readLocalBatches(partition: Partition, startOffset: number, maxBytes: number, maxOffset: number): Buffer | null {
+  const { records } = partition.log.read(startOffset, maxBytes, { maxOffset });
+  return records === null ? null : readSlice(records);
 }

@@ -9,6 +9,7 @@ import { MetadataImage } from '../metadata/image.js';
 import { type LocalMetadata, startLocalMetadata } from '../metadata/local-metadata.js';
 import type { FrameHandler } from '../network/connection.js';
 import { Listener } from '../network/listener.js';
+import { GroupCoordinator } from '../coordinator/group/group-coordinator-driver.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import { timerScheduler } from '../replication/scheduler.js';
 import { LogManager } from '../storage/log-manager.js';
@@ -37,6 +38,17 @@ import { createPartitionsHandler } from './handlers/37-create-partitions.js';
 import { incrementalAlterConfigsHandler } from './handlers/44-incremental-alter-configs.js';
 import { describeClusterHandler } from './handlers/60-describe-cluster.js';
 import { describeTopicPartitionsHandler } from './handlers/75-describe-topic-partitions.js';
+import { offsetCommitHandler } from './handlers/08-offset-commit.js';
+import { offsetFetchHandler } from './handlers/09-offset-fetch.js';
+import { findCoordinatorHandler } from './handlers/10-find-coordinator.js';
+import { joinGroupHandler } from './handlers/11-join-group.js';
+import { heartbeatHandler } from './handlers/12-heartbeat.js';
+import { leaveGroupHandler } from './handlers/13-leave-group.js';
+import { syncGroupHandler } from './handlers/14-sync-group.js';
+import { describeGroupsHandler } from './handlers/15-describe-groups.js';
+import { listGroupsHandler } from './handlers/16-list-groups.js';
+import { deleteGroupsHandler } from './handlers/42-delete-groups.js';
+import { offsetDeleteHandler } from './handlers/47-offset-delete.js';
 import type { ApiHandler } from './handlers/handler.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { MetadataLog } from './metadata-log.js';
@@ -92,6 +104,7 @@ export class Broker {
       readonly network: readonly Listener[];
       readonly metadata: LocalMetadata;
       readonly replicas: ReplicaManager;
+      readonly groups: GroupCoordinator;
       readonly logManager: LogManager;
       readonly tasks: PeriodicTasks;
     },
@@ -224,10 +237,34 @@ export class Broker {
       fetchSessionCacheSlots: config['max.incremental.fetch.session.cache.slots'],
       fetchSessionEvictionMs: config['min.incremental.fetch.session.eviction.ms'],
     });
+    const groups = new GroupCoordinator({
+      replicas,
+      clock,
+      scheduler: timerScheduler,
+      random,
+      logger: log.child({ component: 'groups' }),
+      config: {
+        classic: {
+          minSessionTimeoutMs: config['group.min.session.timeout.ms'],
+          maxSessionTimeoutMs: config['group.max.session.timeout.ms'],
+          initialRebalanceDelayMs: config['group.initial.rebalance.delay.ms'],
+          maxSize: config['group.max.size'],
+          newMemberJoinTimeoutMs: NEW_MEMBER_JOIN_TIMEOUT_MS,
+        },
+        offsetMetadataMaxBytes: config['offset.metadata.max.bytes'],
+        offsetsRetentionMs: config['offsets.retention.minutes'] * 60_000,
+      },
+      commitTimeoutMs: config['offsets.commit.timeout.ms'],
+    });
+    started.push(() => Promise.resolve(groups.close()));
     await replicas.applyImage(localMetadata.loader.image);
+    groups.onPartitionsChanged();
     partitionsUpToDate = () => replicas.imagesApplied();
     localMetadata.loader.onImage((next) => {
-      replicas.applyImage(next).catch((err: Error) => log.error({ err: err.message }, 'applying metadata to partitions failed'));
+      replicas
+        .applyImage(next)
+        .then(() => groups.onPartitionsChanged())
+        .catch((err: Error) => log.error({ err: err.message }, 'applying metadata to partitions failed'));
     });
 
     const registry: HandlerRegistry = new HandlerRegistry(
@@ -251,19 +288,31 @@ export class Broker {
         incrementalAlterConfigsHandler(services),
         describeClusterHandler(services),
         describeTopicPartitionsHandler(services),
+        offsetCommitHandler(services, groups),
+        offsetFetchHandler(groups),
+        findCoordinatorHandler(services, replicas),
+        joinGroupHandler(groups),
+        heartbeatHandler(groups),
+        leaveGroupHandler(groups),
+        syncGroupHandler(groups),
+        describeGroupsHandler(groups),
+        listGroupsHandler(groups),
+        deleteGroupsHandler(groups),
+        offsetDeleteHandler(groups),
       ] as ApiHandler[],
     );
 
     const tasks = new PeriodicTasks(log.child({ component: 'tasks' }));
     started.push(() => tasks.stop());
     tasks.every(config['broker.heartbeat.interval.ms'], () => localMetadata.broker.heartbeat());
+    tasks.every(config['offsets.retention.check.interval.ms'], () => groups.expireOffsets());
     tasks.every(Math.min(config['log.retention.check.interval.ms'], 1000), () => logManager.tick(clock.now()));
     if (logManager.cleaner) {
       const cleaner = logManager.cleaner;
       tasks.every(config['log.cleaner.backoff.ms'], () => cleaner.work(clock.now(), CLEANER_BYTES_PER_TURN));
     }
 
-    const broker = new Broker(nodeId, clusterId, listeners, { log, clock, network, metadata: localMetadata, replicas, logManager, tasks });
+    const broker = new Broker(nodeId, clusterId, listeners, { log, clock, network, metadata: localMetadata, replicas, groups, logManager, tasks });
     stopForFatalError = (err) => {
       log.error({ err: err.message }, 'the metadata log failed: stopping the broker');
       void broker.stop();
@@ -283,7 +332,8 @@ export class Broker {
   }
 
   private async shutdown(): Promise<void> {
-    const { network, tasks, replicas, metadata, logManager, clock } = this.parts;
+    const { network, tasks, replicas, groups, metadata, logManager, clock } = this.parts;
+    groups.close();
     replicas.expireDelayed();
     await Promise.all(network.map((l) => l.close()));
     await tasks.stop();
@@ -291,6 +341,9 @@ export class Broker {
     await logManager.shutdown(clock.now());
   }
 }
+
+/** How long a new member's JoinGroup may wait for its group's rebalance (Kafka's fixed 5 minutes). */
+const NEW_MEMBER_JOIN_TIMEOUT_MS = 300_000;
 
 /** The bytes the cleaner may compact per turn, so that appends are never held up for long. */
 const CLEANER_BYTES_PER_TURN = 16 * 1024 * 1024;

@@ -10,7 +10,7 @@ import type { LeaveGroupResponse, LeaveGroupResponseMemberResponse } from '../..
 import type { GroupMetadataValue } from '../../protocol/generated/group-coordinator/group-metadata-value.js';
 import type { Random } from '../../util/random.js';
 import { randomUuid } from '../../util/uuid.js';
-import { groupMetadataRecord, type GroupMetadataRecord } from './group-records.js';
+import { groupMetadataRecord, type GroupMetadataRecord } from './coordinator-records.js';
 
 export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -185,6 +185,29 @@ export class ClassicGroup {
   /** Member ids handed out by a MEMBER_ID_REQUIRED answer and not yet used to join. */
   get pendingMembers(): ReadonlySet<string> {
     return this.pendingJoinMembers;
+  }
+
+  /** When the group entered its current state (DescribeGroups and offset retention read it). */
+  get currentStateTimestamp(): number {
+    return this.stateTimestamp;
+  }
+
+  /**
+   * Whether an OffsetCommit from this member may commit (Kafka's ClassicGroup.validateOffsetCommit):
+   * anyone may commit to an Empty group with generation -1 (a consumer outside any group); otherwise
+   * the member must be in the group with the current generation, and not while the assignment of a
+   * new generation is pending. A valid commit also counts as a heartbeat.
+   */
+  validateOffsetCommit(memberId: string, groupInstanceId: string | null, generationId: number, now: number): number {
+    if (this.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    if (generationId < 0 && this.state === 'Empty') return ErrorCode.NONE;
+    if (this.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
+    const memberError = this.validateMember(memberId, groupInstanceId);
+    if (memberError !== ErrorCode.NONE) return memberError;
+    if (generationId !== this.generation) return ErrorCode.ILLEGAL_GENERATION;
+    const member = this.memberMap.get(memberId);
+    if (member !== undefined && (this.state === 'Stable' || this.state === 'PreparingRebalance')) this.rescheduleHeartbeat(member, now);
+    return ErrorCode.NONE;
   }
 
   /** The earliest deadline the driver must call {@link tick} at, if any. */

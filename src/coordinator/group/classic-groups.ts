@@ -12,7 +12,7 @@ import {
   type GroupEffects,
   type RequestContext,
 } from './classic-group.js';
-import type { GroupMetadataRecord } from './group-records.js';
+import type { GroupMetadataRecord } from './coordinator-records.js';
 
 /**
  * The classic groups of one `__consumer_offsets` partition: routes each request to its group,
@@ -33,6 +33,25 @@ export class ClassicGroups {
 
   groupIds(): string[] {
     return [...this.groups.keys()];
+  }
+
+  all(): IterableIterator<ClassicGroup> {
+    return this.groups.values();
+  }
+
+  /**
+   * The group an offset commit from outside any group lands in (Kafka's "simple" group): an Empty
+   * group with no protocol, held in memory only. A JoinGroup later writes its first record.
+   */
+  getOrCreateSimple(groupId: string): ClassicGroup {
+    let group = this.groups.get(groupId);
+    if (group === undefined) this.groups.set(groupId, (group = new ClassicGroup(groupId, this.config, this.random)));
+    return group;
+  }
+
+  /** Forgets a group that has no record of its own (a simple group whose offsets are all gone). */
+  forgetUnpersisted(groupId: string): void {
+    if (this.groups.get(groupId)?.isNew === true) this.groups.delete(groupId);
   }
 
   joinGroup(request: JoinGroupRequest, ctx: RequestContext): GroupEffects {

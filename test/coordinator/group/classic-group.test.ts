@@ -539,8 +539,8 @@ describe('ClassicGroup replay', () => {
 
   it('replays a tombstone into Dead and rejects another group record', () => {
     const group = new ClassicGroup('g', DEFAULT_CLASSIC_GROUP_CONFIG, new SeededRandom(1));
-    group.replay({ key: { group: 'g' }, keyVersion: 2, value: null, valueVersion: 3 }, 0);
+    group.replay({ type: 'GroupMetadata', key: { group: 'g' }, value: null }, 0);
     expect(group.currentState).toBe('Dead');
-    expect(() => group.replay({ key: { group: 'h' }, keyVersion: 2, value: null, valueVersion: 3 }, 0)).toThrow(/group h/);
+    expect(() => group.replay({ type: 'GroupMetadata', key: { group: 'h' }, value: null }, 0)).toThrow(/group h/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLASSIC_GROUP_CONFIG, type GroupEffects } from '../../../src/coordinator/group/classic-group.js';
 import { ClassicGroups } from '../../../src/coordinator/group/classic-groups.js';
-import type { GroupMetadataRecord } from '../../../src/coordinator/group/group-records.js';
+import type { GroupMetadataRecord } from '../../../src/coordinator/group/coordinator-records.js';
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
 import { SeededRandom } from '../../../src/util/random.js';
 

@@ -10,7 +10,7 @@ import type { JoinGroupResponse } from '../../../src/protocol/generated/clients/
 import type { SyncGroupResponse } from '../../../src/protocol/generated/clients/sync-group-response.js';
 import type { LeaveGroupResponse } from '../../../src/protocol/generated/clients/leave-group-response.js';
 import type { LeaveGroupRequestMemberIdentity } from '../../../src/protocol/generated/clients/leave-group-request.js';
-import type { GroupMetadataRecord } from '../../../src/coordinator/group/group-records.js';
+import type { GroupMetadataRecord } from '../../../src/coordinator/group/coordinator-records.js';
 import { ManualClock } from '../../../src/util/clock.js';
 import { SeededRandom } from '../../../src/util/random.js';
 

@@ -1,0 +1,364 @@
+import type { DescribeGroupsResponseDescribedGroup } from '../../protocol/generated/clients/describe-groups-response.js';
+import type { HeartbeatRequest } from '../../protocol/generated/clients/heartbeat-request.js';
+import type { JoinGroupRequest } from '../../protocol/generated/clients/join-group-request.js';
+import type { LeaveGroupRequest } from '../../protocol/generated/clients/leave-group-request.js';
+import type { ListGroupsResponseListedGroup } from '../../protocol/generated/clients/list-groups-response.js';
+import type { OffsetCommitRequest } from '../../protocol/generated/clients/offset-commit-request.js';
+import type { OffsetCommitResponseTopic } from '../../protocol/generated/clients/offset-commit-response.js';
+import type { OffsetDeleteRequestTopic } from '../../protocol/generated/clients/offset-delete-request.js';
+import type { OffsetDeleteResponseTopic } from '../../protocol/generated/clients/offset-delete-response.js';
+import type { SyncGroupRequest } from '../../protocol/generated/clients/sync-group-request.js';
+import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { Random } from '../../util/random.js';
+import type { ClassicGroup, ClassicGroupConfig, GroupEffects, RequestContext } from './classic-group.js';
+import { ClassicGroups } from './classic-groups.js';
+import { subscribedTopics } from './classic-subscriptions.js';
+import { CommittedOffsets, offsetCommitRecord, type CommittedOffset } from './committed-offsets.js';
+import type { CoordinatorRecord } from './coordinator-records.js';
+
+export interface GroupCoordinatorConfig {
+  readonly classic: ClassicGroupConfig;
+  /** offset.metadata.max.bytes: the longest metadata string a commit may carry. */
+  readonly offsetMetadataMaxBytes: number;
+  /** offsets.retention.minutes, in milliseconds. */
+  readonly offsetsRetentionMs: number;
+}
+
+/** An answer and the records to append before it is sent (already replayed onto the shard). */
+export interface ShardResult<T> {
+  readonly response: T;
+  readonly records: CoordinatorRecord[];
+}
+
+/** One group's answer to OffsetFetch: a group-level error, or its offsets topic by topic. */
+export interface FetchedGroupOffsets {
+  readonly errorCode: number;
+  readonly topics: { name: string; partitions: FetchedOffset[] }[];
+}
+
+export interface FetchedOffset {
+  readonly partitionIndex: number;
+  readonly committedOffset: number;
+  readonly committedLeaderEpoch: number;
+  readonly metadata: string | null;
+  readonly errorCode: number;
+}
+
+/** What OffsetFetch asks of one group: null topics means every topic the group has offsets for. */
+export interface OffsetFetchQuery {
+  readonly groupId: string;
+  readonly topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null;
+}
+
+/** Kafka's spelling of the classic group type in ListGroups v5+. */
+const CLASSIC_GROUP_TYPE = 'classic';
+
+
+
+/**
+ * The group coordinator's state for one `__consumer_offsets` partition (Kafka's
+ * GroupCoordinatorShard): its classic groups and their committed offsets. Pure: every change is a
+ * record, replayed onto this state as soon as it is decided, and the same records replayed from
+ * the partition rebuild the same state after a restart.
+ */
+export class GroupCoordinatorShard {
+  readonly classic: ClassicGroups;
+  readonly offsets = new CommittedOffsets();
+
+  constructor(
+    private readonly config: GroupCoordinatorConfig,
+    random: Random,
+  ) {
+    this.classic = new ClassicGroups(config.classic, random);
+  }
+
+  // ---- classic protocol ----------------------------------------------------------------------
+
+  joinGroup(request: JoinGroupRequest, ctx: RequestContext): GroupEffects {
+    return this.classic.joinGroup(request, ctx);
+  }
+
+  syncGroup(request: SyncGroupRequest, ctx: RequestContext): GroupEffects {
+    return this.classic.syncGroup(request, ctx);
+  }
+
+  heartbeat(request: HeartbeatRequest, ctx: RequestContext): GroupEffects {
+    return this.classic.heartbeat(request, ctx);
+  }
+
+  leaveGroup(request: LeaveGroupRequest, ctx: RequestContext): GroupEffects {
+    return this.classic.leaveGroup(request, ctx);
+  }
+
+  // ---- offsets -------------------------------------------------------------------------------
+
+  /**
+   * OffsetCommit (Kafka's OffsetMetadataManager.commitOffset): the group validates the member and
+   * generation, then every partition gets a record or OFFSET_METADATA_TOO_LARGE. A commit with
+   * generation -1 to a group that does not exist creates a simple group; with a generation, it
+   * fails with ILLEGAL_GENERATION (GROUP_ID_NOT_FOUND from v9).
+   */
+  commitOffsets(request: OffsetCommitRequest, apiVersion: number, now: number): ShardResult<OffsetCommitResponseTopic[]> {
+    const groupError = this.validateOffsetCommit(request, apiVersion, now);
+    const records: CoordinatorRecord[] = [];
+    const expireTimestamp = apiVersion >= 2 && apiVersion <= 4 && request.retentionTimeMs !== -1 ? now + request.retentionTimeMs : -1;
+    const response = request.topics.map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitions.map((p) => {
+        let errorCode = groupError;
+        if (errorCode === ErrorCode.NONE && Buffer.byteLength(p.committedMetadata ?? '') > this.config.offsetMetadataMaxBytes) {
+          errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        }
+        if (errorCode === ErrorCode.NONE) {
+          records.push(
+            offsetCommitRecord(request.groupId, topic.name, p.partitionIndex, {
+              offset: p.committedOffset,
+              leaderEpoch: apiVersion >= 6 ? p.committedLeaderEpoch : -1,
+              metadata: p.committedMetadata ?? '',
+              commitTimestamp: now,
+              expireTimestamp,
+            }),
+          );
+        }
+        return { partitionIndex: p.partitionIndex, errorCode };
+      }),
+    }));
+    this.replayAll(records, now);
+    return { response, records };
+  }
+
+  private validateOffsetCommit(request: OffsetCommitRequest, apiVersion: number, now: number): number {
+    if (request.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    let group = this.classic.get(request.groupId);
+    if (group === undefined) {
+      if (request.generationIdOrMemberEpoch >= 0) return apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
+      group = this.classic.getOrCreateSimple(request.groupId);
+    }
+    return group.validateOffsetCommit(request.memberId, request.groupInstanceId, request.generationIdOrMemberEpoch, now);
+  }
+
+  /**
+   * OffsetFetch for one group (Kafka's fetchOffsets / fetchAllOffsets). A group without offsets
+   * answers -1 for every partition asked for; a partition without a committed offset too.
+   */
+  fetchOffsets(query: OffsetFetchQuery): FetchedGroupOffsets {
+    if (query.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+    if (query.topics === null) {
+      const byTopic = new Map<string, FetchedOffset[]>();
+      for (const { topic, partition, committed } of this.offsets.offsetsOf(query.groupId)) {
+        let partitions = byTopic.get(topic);
+        if (partitions === undefined) byTopic.set(topic, (partitions = []));
+        partitions.push(fetchedOffset(partition, committed));
+      }
+      return { errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
+    }
+    return {
+      errorCode: ErrorCode.NONE,
+      topics: query.topics.map((t) => ({
+        name: t.name,
+        partitions: t.partitionIndexes.map((p) => fetchedOffset(p, this.offsets.get(query.groupId, t.name, p))),
+      })),
+    };
+  }
+
+  /**
+   * OffsetDelete (Kafka's OffsetMetadataManager.deleteOffsets): a group with members may lose the
+   * offsets of topics it does not subscribe to, and only if it is a consumer group; the others
+   * answer GROUP_SUBSCRIBED_TO_TOPIC. Deleting an offset that does not exist succeeds.
+   */
+  deleteOffsets(groupId: string, topics: readonly OffsetDeleteRequestTopic[], now: number): ShardResult<{ errorCode: number; topics: OffsetDeleteResponseTopic[] }> {
+    const group = this.classic.get(groupId);
+    const groupError = (errorCode: number) => ({ response: { errorCode, topics: [] }, records: [] });
+    if (groupId === '') return groupError(ErrorCode.INVALID_GROUP_ID);
+    if (group === undefined || group.currentState === 'Dead') return groupError(ErrorCode.GROUP_ID_NOT_FOUND);
+    const subscribed = group.currentState === 'Empty' ? new Set<string>() : subscribedTopics(group);
+    if (subscribed === null) return groupError(ErrorCode.NON_EMPTY_GROUP);
+    const records: CoordinatorRecord[] = [];
+    const response = topics.map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitions.map(({ partitionIndex }) => {
+        if (subscribed.has(topic.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
+        if (this.offsets.get(groupId, topic.name, partitionIndex) !== undefined) {
+          records.push(offsetCommitRecord(groupId, topic.name, partitionIndex, null));
+        }
+        return { partitionIndex, errorCode: ErrorCode.NONE };
+      }),
+    }));
+    this.replayAll(records, now);
+    records.push(...this.forgetIfGone(group, now));
+    return { response: { errorCode: ErrorCode.NONE, topics: response }, records };
+  }
+
+  /**
+   * Removes expired offsets (Kafka's cleanupGroupMetadata): an Empty group's offsets expire
+   * `offsets.retention.minutes` after the group became Empty (or after their commit, for groups
+   * loaded without that time); a simple group's, after their commit; a Stable consumer group's,
+   * after their commit, for topics no member subscribes to. An offset with an explicit expire
+   * time (OffsetCommit v2-v4) expires then. A group left Empty without offsets is deleted.
+   */
+  expireOffsets(now: number): CoordinatorRecord[] {
+    const records: CoordinatorRecord[] = [];
+    for (const groupId of [...this.offsets.groupIds()]) {
+      const group = this.classic.get(groupId);
+      const condition = group === undefined ? simpleExpiry : expiryCondition(group);
+      if (condition === null) continue;
+      const expired: CoordinatorRecord[] = [];
+      for (const { topic, partition, committed } of this.offsets.offsetsOf(groupId)) {
+        if (!condition.appliesTo(topic)) continue;
+        const expires =
+          committed.expireTimestamp !== -1
+            ? now >= committed.expireTimestamp
+            : now - condition.baseTimestamp(committed) >= this.config.offsetsRetentionMs;
+        if (expires) expired.push(offsetCommitRecord(groupId, topic, partition, null));
+      }
+      this.replayAll(expired, now);
+      records.push(...expired);
+      if (group !== undefined && expired.length > 0) records.push(...this.forgetIfGone(group, now));
+    }
+    return records;
+  }
+
+  /** An Empty group whose last offset went away is deleted, as Kafka does after expiry or OffsetDelete. */
+  private forgetIfGone(group: ClassicGroup, now: number): CoordinatorRecord[] {
+    if (group.currentState !== 'Empty' || this.offsets.hasOffsets(group.groupId)) return [];
+    if (group.isNew) {
+      this.classic.forgetUnpersisted(group.groupId);
+      return [];
+    }
+    return this.classic.deleteGroup(group.groupId, now).effects.records;
+  }
+
+  // ---- group administration ------------------------------------------------------------------
+
+  /** DeleteGroups (Kafka's deleteGroups): an Empty group goes with all its offsets; a group with members answers NON_EMPTY_GROUP. */
+  deleteGroups(groupIds: readonly string[], now: number): ShardResult<{ groupId: string; errorCode: number }[]> {
+    const records: CoordinatorRecord[] = [];
+    const response = groupIds.map((groupId) => {
+      if (groupId === '') return { groupId, errorCode: ErrorCode.INVALID_GROUP_ID };
+      const group = this.classic.get(groupId);
+      if (group !== undefined && group.currentState !== 'Empty' && group.currentState !== 'Dead') {
+        return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
+      }
+      const tombstones = [...this.offsets.offsetsOf(groupId)].map(({ topic, partition }) => offsetCommitRecord(groupId, topic, partition, null));
+      this.replayAll(tombstones, now);
+      const { errorCode, effects } = this.classic.deleteGroup(groupId, now);
+      records.push(...tombstones, ...effects.records);
+      return { groupId, errorCode };
+    });
+    return { response, records };
+  }
+
+  /** ListGroups: every live group, filtered by state and type (both case-insensitive, as in Kafka). */
+  listGroups(statesFilter: readonly string[], typesFilter: readonly string[]): ListGroupsResponseListedGroup[] {
+    const states = new Set(statesFilter.map((s) => s.toLowerCase()));
+    const types = new Set(typesFilter.map((t) => t.toLowerCase()));
+    const listed: ListGroupsResponseListedGroup[] = [];
+    for (const group of this.classic.all()) {
+      if (group.currentState === 'Dead') continue;
+      if (states.size > 0 && !states.has(group.currentState.toLowerCase())) continue;
+      if (types.size > 0 && !types.has(CLASSIC_GROUP_TYPE)) continue;
+      listed.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.currentState, groupType: CLASSIC_GROUP_TYPE });
+    }
+    return listed;
+  }
+
+  /**
+   * DescribeGroups for one group (Kafka's ClassicGroup describe): members with their metadata and
+   * assignment once the group is Stable, without them while it rebalances; Dead for an unknown id.
+   * `operations` is the authorized-operations field as the handler computed it.
+   */
+  describeGroup(groupId: string, operations: number): DescribeGroupsResponseDescribedGroup {
+    const group = this.classic.get(groupId);
+    if (groupId === '') return describedGroup(groupId, ErrorCode.INVALID_GROUP_ID, 'Dead', operations);
+    if (group === undefined) return describedGroup(groupId, ErrorCode.NONE, 'Dead', operations);
+    const stable = group.currentState === 'Stable';
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId,
+      groupState: group.currentState,
+      protocolType: group.protocolType ?? '',
+      protocolData: stable ? (group.protocolName ?? '') : '',
+      members: [...group.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: stable ? (m.protocols.find((p) => p.name === group.protocolName)?.metadata ?? EMPTY) : EMPTY,
+        memberAssignment: stable ? m.assignment : EMPTY,
+      })),
+      authorizedOperations: operations,
+    };
+  }
+
+  // ---- replay and time -----------------------------------------------------------------------
+
+  /** Applies a record read from the partition. */
+  replay(record: CoordinatorRecord, now: number): void {
+    switch (record.type) {
+      case 'OffsetCommit':
+        // Offsets of a group that has no record make it a simple group (Kafka's replay does the same).
+        if (record.value !== null) this.classic.getOrCreateSimple(record.key.group);
+        this.offsets.replay(record);
+        break;
+      case 'GroupMetadata':
+        this.classic.replay(record, now);
+        break;
+      default:
+        throw new Error(`${record.type} records are not handled by this coordinator`);
+    }
+  }
+
+  private replayAll(records: readonly CoordinatorRecord[], now: number): void {
+    for (const record of records) this.replay(record, now);
+  }
+
+  onLoaded(now: number): GroupEffects {
+    return this.classic.onLoaded(now);
+  }
+
+  nextDeadline(): number | undefined {
+    return this.classic.nextDeadline();
+  }
+
+  tick(now: number): GroupEffects {
+    return this.classic.tick(now);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function describedGroup(groupId: string, errorCode: number, groupState: string, authorizedOperations: number): DescribeGroupsResponseDescribedGroup {
+  return { errorCode, groupId, groupState, protocolType: '', protocolData: '', members: [], authorizedOperations };
+}
+
+function fetchedOffset(partitionIndex: number, committed: CommittedOffset | undefined): FetchedOffset {
+  if (committed === undefined) return { partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NONE };
+  return {
+    partitionIndex,
+    committedOffset: committed.offset,
+    committedLeaderEpoch: committed.leaderEpoch,
+    metadata: committed.metadata,
+    errorCode: ErrorCode.NONE,
+  };
+}
+
+interface ExpiryCondition {
+  /** The time retention counts from for an offset without an explicit expire time. */
+  baseTimestamp(committed: CommittedOffset): number;
+  appliesTo(topic: string): boolean;
+}
+
+const simpleExpiry: ExpiryCondition = { baseTimestamp: (c) => c.commitTimestamp, appliesTo: () => true };
+
+/** Kafka's ClassicGroup.offsetExpirationCondition; null when no offset of the group may expire now. */
+function expiryCondition(group: ClassicGroup): ExpiryCondition | null {
+  if (group.protocolType === null) return group.currentState === 'Empty' ? simpleExpiry : null;
+  if (group.currentState === 'Empty') {
+    const since = group.currentStateTimestamp;
+    return { baseTimestamp: (c) => (since === -1 ? c.commitTimestamp : since), appliesTo: () => true };
+  }
+  if (group.currentState !== 'Stable') return null;
+  const subscribed = subscribedTopics(group);
+  if (subscribed === null) return null;
+  return { baseTimestamp: (c) => c.commitTimestamp, appliesTo: (topic) => !subscribed.has(topic) };
+}
