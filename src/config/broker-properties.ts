@@ -577,6 +577,12 @@ export const BROKER_PROPERTIES = [
     updateMode: 'read-only',
     doc: 'The most members a consumer-protocol group may have.',
   },
+  {
+    name: 'group.consumer.assignors', group: 'groups', type: 'list', default: ['uniform', 'range'],
+    validator: listOf(['uniform', 'range'], { nonEmpty: true, distinct: true }), importance: 'medium', updateMode: 'read-only',
+    doc: 'The server-side assignors consumer-protocol groups may use; the first is the default.',
+    note: "Kafka takes class names; Gregor takes the assignors' short names, which is also what clients send.",
+  },
   // Transactions and producer state
   {
     name: 'transaction.state.log.num.partitions', group: 'transactions', type: 'int', default: 50, validator: atLeast(1),

@@ -12,7 +12,7 @@ const UNSUPPORTED_BROKER_PROPERTIES = new Set([
   'controlled.shutdown.retry.backoff.ms', 'controller.quorum.append.linger.ms', 'controller.socket.timeout.ms',
   'create.topic.policy.class.name', 'delete.records.purgatory.purge.interval.requests', 'early.start.listeners',
   'eligible.leader.replicas.enable', 'fetch.purgatory.purge.interval.requests', 'follower.replication.throttled.rate',
-  'group.consumer.assignors', 'group.consumer.max.heartbeat.interval.ms', 'group.consumer.max.session.timeout.ms',
+  'group.consumer.max.heartbeat.interval.ms', 'group.consumer.max.session.timeout.ms',
   'group.consumer.migration.policy', 'group.consumer.min.heartbeat.interval.ms', 'group.consumer.min.session.timeout.ms',
   'group.coordinator.append.linger.ms', 'group.coordinator.new.enable', 'group.coordinator.rebalance.protocols',
   'group.coordinator.threads', 'initial.broker.registration.timeout.ms', 'inter.broker.protocol.version',

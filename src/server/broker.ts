@@ -49,6 +49,8 @@ import { describeGroupsHandler } from './handlers/15-describe-groups.js';
 import { listGroupsHandler } from './handlers/16-list-groups.js';
 import { deleteGroupsHandler } from './handlers/42-delete-groups.js';
 import { offsetDeleteHandler } from './handlers/47-offset-delete.js';
+import { consumerGroupHeartbeatHandler } from './handlers/68-consumer-group-heartbeat.js';
+import { consumerGroupDescribeHandler } from './handlers/69-consumer-group-describe.js';
 import type { ApiHandler } from './handlers/handler.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { MetadataLog } from './metadata-log.js';
@@ -251,6 +253,12 @@ export class Broker {
           maxSize: config['group.max.size'],
           newMemberJoinTimeoutMs: NEW_MEMBER_JOIN_TIMEOUT_MS,
         },
+        consumer: {
+          sessionTimeoutMs: config['group.consumer.session.timeout.ms'],
+          heartbeatIntervalMs: config['group.consumer.heartbeat.interval.ms'],
+          maxSize: config['group.consumer.max.size'],
+          assignors: config['group.consumer.assignors'],
+        },
         offsetMetadataMaxBytes: config['offset.metadata.max.bytes'],
         offsetsRetentionMs: config['offsets.retention.minutes'] * 60_000,
       },
@@ -299,6 +307,8 @@ export class Broker {
         listGroupsHandler(groups),
         deleteGroupsHandler(groups),
         offsetDeleteHandler(groups),
+        consumerGroupHeartbeatHandler(groups),
+        consumerGroupDescribeHandler(groups),
       ] as ApiHandler[],
     );
 

@@ -5,9 +5,9 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiVersionsApi, FindCoordinatorApi, MetadataApi, ProduceApi } from '../../src/protocol/generated/apis.js';
+import { ApiVersionsApi, DescribeAclsApi, MetadataApi, ProduceApi } from '../../src/protocol/generated/apis.js';
 import { createApiVersionsRequest } from '../../src/protocol/generated/clients/api-versions-request.js';
-import { createFindCoordinatorRequest } from '../../src/protocol/generated/clients/find-coordinator-request.js';
+import { createDescribeAclsRequest } from '../../src/protocol/generated/clients/describe-acls-request.js';
 import { createMetadataRequest } from '../../src/protocol/generated/clients/metadata-request.js';
 import {
   createProduceRequest,
@@ -136,11 +136,11 @@ describe('bad input on a raw connection', () => {
     await raw.closedWithoutAnswer();
 
     raw = await RawConnection.open(gregor.port);
-    raw.write(raw.frame(FindCoordinatorApi, 4, createFindCoordinatorRequest({ keyType: 0, coordinatorKeys: ['group'] })));
+    raw.write(raw.frame(DescribeAclsApi, 1, createDescribeAclsRequest()));
     await raw.closedWithoutAnswer();
     expect(gregor.warnings.slice(loggedBefore)).toEqual([
       'closing connection: unsupported version 13 of Metadata',
-      'closing connection: unsupported version 4 of FindCoordinator',
+      'closing connection: unsupported version 1 of DescribeAcls',
     ]);
   });
 

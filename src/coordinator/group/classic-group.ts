@@ -195,16 +195,20 @@ export class ClassicGroup {
   /**
    * Whether an OffsetCommit from this member may commit (Kafka's ClassicGroup.validateOffsetCommit):
    * anyone may commit to an Empty group with generation -1 (a consumer outside any group); otherwise
-   * the member must be in the group with the current generation, and not while the assignment of a
-   * new generation is pending. A valid commit also counts as a heartbeat.
+   * the member must be in the group with the current generation, and then not while the assignment
+   * of a new generation is pending. A valid commit also counts as a heartbeat.
    */
   validateOffsetCommit(memberId: string, groupInstanceId: string | null, generationId: number, now: number): number {
     if (this.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId < 0 && this.state === 'Empty') return ErrorCode.NONE;
+    if (generationId >= 0 || memberId !== UNKNOWN_MEMBER_ID || groupInstanceId !== null) {
+      const memberError = this.validateMember(memberId, groupInstanceId);
+      if (memberError !== ErrorCode.NONE) return memberError;
+      if (generationId !== this.generation) return ErrorCode.ILLEGAL_GENERATION;
+    } else if (this.state !== 'Empty') {
+      return ErrorCode.UNKNOWN_MEMBER_ID;
+    }
     if (this.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
-    const memberError = this.validateMember(memberId, groupInstanceId);
-    if (memberError !== ErrorCode.NONE) return memberError;
-    if (generationId !== this.generation) return ErrorCode.ILLEGAL_GENERATION;
     const member = this.memberMap.get(memberId);
     if (member !== undefined && (this.state === 'Stable' || this.state === 'PreparingRebalance')) this.rescheduleHeartbeat(member, now);
     return ErrorCode.NONE;

@@ -11,9 +11,11 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { Random } from '../../util/random.js';
 import type { GroupEffects, GroupReply, RequestContext, ReplyTo } from './classic-group.js';
+import type { TopicsView } from './consumer/topics-view.js';
+import { imageTopics } from './image-topics.js';
 import { decodeCoordinatorRecord, encodeCoordinatorRecord } from './coordinator-record-serde.js';
 import type { CoordinatorRecord } from './coordinator-records.js';
-import { type GroupCoordinatorConfig, GroupCoordinatorShard, type ShardResult } from './group-coordinator-shard.js';
+import { type GroupCoordinatorConfig, GroupCoordinatorShard, type ShardEffects, type ShardResult } from './group-coordinator-shard.js';
 
 export interface GroupCoordinatorParams {
   readonly replicas: ReplicaManager;
@@ -188,20 +190,31 @@ export class GroupCoordinator {
     return answered;
   }
 
-  /** Runs an operation that answers once its records are committed (offset commits, deletions). */
-  async runWrite<T>(groupId: string, failed: (errorCode: number) => T, operation: (shard: GroupCoordinatorShard, now: number) => ShardResult<T>): Promise<T> {
+  /**
+   * Runs an operation that answers once its records are committed (offset commits, deletions,
+   * consumer-group heartbeats). It sees the topics of the latest metadata image.
+   */
+  async runWrite<T>(
+    groupId: string,
+    failed: (errorCode: number) => T,
+    operation: (shard: GroupCoordinatorShard, now: number, topics: TopicsView) => ShardResult<T>,
+  ): Promise<T> {
     const hosted = this.shardFor(groupId);
     if (typeof hosted === 'number') return failed(hosted);
-    const result = operation(hosted.shard, this.params.clock.now());
+    const result = operation(hosted.shard, this.params.clock.now(), this.topics());
     this.reschedule(hosted);
     const errorCode = await this.append(hosted, result.records);
     return errorCode === ErrorCode.NONE ? result.response : failed(errorCode);
   }
 
   /** Runs a read-only operation on the group's shard. */
-  read<T>(groupId: string, failed: (errorCode: number) => T, operation: (shard: GroupCoordinatorShard) => T): T {
+  read<T>(groupId: string, failed: (errorCode: number) => T, operation: (shard: GroupCoordinatorShard, topics: TopicsView) => T): T {
     const hosted = this.shardFor(groupId);
-    return typeof hosted === 'number' ? failed(hosted) : operation(hosted.shard);
+    return typeof hosted === 'number' ? failed(hosted) : operation(hosted.shard, this.topics());
+  }
+
+  private topics(): TopicsView {
+    return imageTopics(this.params.replicas.image);
   }
 
   /** Removes expired offsets on every loaded shard (every offsets.retention.check.interval.ms). */
@@ -218,7 +231,7 @@ export class GroupCoordinator {
     for (const hosted of [...this.shards.values()]) this.unload(hosted);
   }
 
-  private apply(hosted: HostedShard, effects: GroupEffects): void {
+  private apply(hosted: HostedShard, effects: ShardEffects): void {
     for (const reply of effects.replies) this.answer(hosted, reply);
     const afterCommit = effects.repliesAfterCommit;
     void this.append(hosted, effects.records).then((errorCode) => {
@@ -265,7 +278,7 @@ export class GroupCoordinator {
     hosted.cancelTimer = this.params.scheduler.schedule(deadline - this.params.clock.now(), () => {
       hosted.cancelTimer = null;
       if (this.shards.get(hosted.partition) !== hosted) return;
-      this.apply(hosted, hosted.shard.tick(this.params.clock.now()));
+      this.apply(hosted, hosted.shard.tick(this.params.clock.now(), this.topics()));
     });
   }
 }

@@ -9,19 +9,32 @@ import type { OffsetDeleteRequestTopic } from '../../protocol/generated/clients/
 import type { OffsetDeleteResponseTopic } from '../../protocol/generated/clients/offset-delete-response.js';
 import type { SyncGroupRequest } from '../../protocol/generated/clients/sync-group-request.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
+import type { ConsumerGroupDescribeResponseDescribedGroup } from '../../protocol/generated/clients/consumer-group-describe-response.js';
+import type { ConsumerGroupHeartbeatRequest } from '../../protocol/generated/clients/consumer-group-heartbeat-request.js';
+import type { ConsumerGroupHeartbeatResponse } from '../../protocol/generated/clients/consumer-group-heartbeat-response.js';
 import type { Random } from '../../util/random.js';
-import type { ClassicGroup, ClassicGroupConfig, GroupEffects, RequestContext } from './classic-group.js';
+import { type ClassicGroup, type ClassicGroupConfig, type GroupEffects, type GroupReply, joinError, type RequestContext } from './classic-group.js';
 import { ClassicGroups } from './classic-groups.js';
 import { subscribedTopics } from './classic-subscriptions.js';
 import { CommittedOffsets, offsetCommitRecord, type CommittedOffset } from './committed-offsets.js';
 import type { CoordinatorRecord } from './coordinator-records.js';
+import { type ConsumerGroupConfig, ConsumerGroups, type HeartbeatContext } from './consumer/consumer-groups.js';
+import type { TopicsView } from './consumer/topics-view.js';
 
 export interface GroupCoordinatorConfig {
   readonly classic: ClassicGroupConfig;
+  readonly consumer: ConsumerGroupConfig;
   /** offset.metadata.max.bytes: the longest metadata string a commit may carry. */
   readonly offsetMetadataMaxBytes: number;
   /** offsets.retention.minutes, in milliseconds. */
   readonly offsetsRetentionMs: number;
+}
+
+/** What classic operations and deadlines decided: replies now, records to append, replies once they are committed. */
+export interface ShardEffects {
+  readonly replies: GroupReply[];
+  readonly records: CoordinatorRecord[];
+  readonly repliesAfterCommit: GroupReply[];
 }
 
 /** An answer and the records to append before it is sent (already replayed onto the shard). */
@@ -48,21 +61,28 @@ export interface FetchedOffset {
 export interface OffsetFetchQuery {
   readonly groupId: string;
   readonly topics: readonly { name: string; partitionIndexes: readonly number[] }[] | null;
+  /** v9+: a consumer-protocol member fetching its group's offsets, checked against its epoch. */
+  readonly memberId?: string | null;
+  readonly memberEpoch?: number;
 }
 
 /** Kafka's spelling of the classic group type in ListGroups v5+. */
 const CLASSIC_GROUP_TYPE = 'classic';
+/** Kafka's spelling of the KIP-848 group type, which is also its protocol type. */
+const CONSUMER_GROUP_TYPE = 'consumer';
 
 
 
 /**
  * The group coordinator's state for one `__consumer_offsets` partition (Kafka's
- * GroupCoordinatorShard): its classic groups and their committed offsets. Pure: every change is a
- * record, replayed onto this state as soon as it is decided, and the same records replayed from
- * the partition rebuild the same state after a restart.
+ * GroupCoordinatorShard): its classic groups, its consumer groups (KIP-848) and their committed
+ * offsets. A group id belongs to one kind at a time. Pure: every change is a record, replayed onto
+ * this state as soon as it is decided, and the same records replayed from the partition rebuild
+ * the same state after a restart.
  */
 export class GroupCoordinatorShard {
   readonly classic: ClassicGroups;
+  readonly consumer: ConsumerGroups;
   readonly offsets = new CommittedOffsets();
 
   constructor(
@@ -70,11 +90,17 @@ export class GroupCoordinatorShard {
     random: Random,
   ) {
     this.classic = new ClassicGroups(config.classic, random);
+    this.consumer = new ConsumerGroups(config.consumer, random);
   }
 
   // ---- classic protocol ----------------------------------------------------------------------
 
+  /** A classic member cannot join a consumer group: Gregor does not mix the protocols in one group. */
   joinGroup(request: JoinGroupRequest, ctx: RequestContext): GroupEffects {
+    if (this.consumer.has(request.groupId)) {
+      const response = joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, request.memberId);
+      return { replies: [{ to: ctx.to, api: 'join', response }], records: [], repliesAfterCommit: [] };
+    }
     return this.classic.joinGroup(request, ctx);
   }
 
@@ -88,6 +114,41 @@ export class GroupCoordinatorShard {
 
   leaveGroup(request: LeaveGroupRequest, ctx: RequestContext): GroupEffects {
     return this.classic.leaveGroup(request, ctx);
+  }
+
+  // ---- consumer protocol (KIP-848) -------------------------------------------------------------
+
+  /**
+   * ConsumerGroupHeartbeat. An empty classic group with the same id is replaced by the new
+   * consumer group (its offsets stay); a classic group with members answers GROUP_ID_NOT_FOUND,
+   * as Kafka does without migration between the protocols.
+   */
+  consumerGroupHeartbeat(request: ConsumerGroupHeartbeatRequest, ctx: HeartbeatContext, topics: TopicsView): ShardResult<ConsumerGroupHeartbeatResponse> {
+    const records: CoordinatorRecord[] = [];
+    const classic = this.classic.get(request.groupId);
+    if (classic !== undefined && classic.currentState !== 'Dead') {
+      if (classic.currentState !== 'Empty') {
+        const response = {
+          throttleTimeMs: 0,
+          errorCode: ErrorCode.GROUP_ID_NOT_FOUND,
+          errorMessage: `Group ${request.groupId} is not a consumer group.`,
+          memberId: null,
+          memberEpoch: 0,
+          heartbeatIntervalMs: 0,
+          assignment: null,
+        };
+        return { response, records };
+      }
+      if (classic.isNew) this.classic.forgetUnpersisted(request.groupId);
+      else records.push(...this.classic.deleteGroup(request.groupId, ctx.now).effects.records);
+    }
+    const result = this.consumer.heartbeat(request, ctx, topics);
+    records.push(...result.records);
+    return { response: result.response, records };
+  }
+
+  consumerGroupDescribe(groupId: string, topics: TopicsView, operations: number | null): ConsumerGroupDescribeResponseDescribedGroup {
+    return this.consumer.describe(groupId, topics, operations !== null, operations ?? undefined);
   }
 
   // ---- offsets -------------------------------------------------------------------------------
@@ -129,6 +190,9 @@ export class GroupCoordinatorShard {
 
   private validateOffsetCommit(request: OffsetCommitRequest, apiVersion: number, now: number): number {
     if (request.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    if (this.consumer.has(request.groupId)) {
+      return this.consumer.validateOffsetCommit(request.groupId, request.memberId, request.generationIdOrMemberEpoch, { apiVersion });
+    }
     let group = this.classic.get(request.groupId);
     if (group === undefined) {
       if (request.generationIdOrMemberEpoch >= 0) return apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
@@ -143,6 +207,10 @@ export class GroupCoordinatorShard {
    */
   fetchOffsets(query: OffsetFetchQuery): FetchedGroupOffsets {
     if (query.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
+    if (this.consumer.has(query.groupId) && query.memberEpoch !== undefined && (query.memberEpoch !== -1 || query.memberId != null)) {
+      const errorCode = this.consumer.validateOffsetFetch(query.groupId, query.memberId ?? null, query.memberEpoch);
+      if (errorCode !== ErrorCode.NONE) return { errorCode, topics: [] };
+    }
     if (query.topics === null) {
       const byTopic = new Map<string, FetchedOffset[]>();
       for (const { topic, partition, committed } of this.offsets.offsetsOf(query.groupId)) {
@@ -170,8 +238,13 @@ export class GroupCoordinatorShard {
     const group = this.classic.get(groupId);
     const groupError = (errorCode: number) => ({ response: { errorCode, topics: [] }, records: [] });
     if (groupId === '') return groupError(ErrorCode.INVALID_GROUP_ID);
-    if (group === undefined || group.currentState === 'Dead') return groupError(ErrorCode.GROUP_ID_NOT_FOUND);
-    const subscribed = group.currentState === 'Empty' ? new Set<string>() : subscribedTopics(group);
+    let subscribed: ReadonlySet<string> | null;
+    if (this.consumer.has(groupId)) {
+      subscribed = this.consumer.subscribedTopics(groupId);
+    } else {
+      if (group === undefined || group.currentState === 'Dead') return groupError(ErrorCode.GROUP_ID_NOT_FOUND);
+      subscribed = group.currentState === 'Empty' ? new Set<string>() : subscribedTopics(group);
+    }
     if (subscribed === null) return groupError(ErrorCode.NON_EMPTY_GROUP);
     const records: CoordinatorRecord[] = [];
     const response = topics.map((topic) => ({
@@ -185,7 +258,7 @@ export class GroupCoordinatorShard {
       }),
     }));
     this.replayAll(records, now);
-    records.push(...this.forgetIfGone(group, now));
+    records.push(...this.deleteIfGone(groupId, now));
     return { response: { errorCode: ErrorCode.NONE, topics: response }, records };
   }
 
@@ -200,7 +273,11 @@ export class GroupCoordinatorShard {
     const records: CoordinatorRecord[] = [];
     for (const groupId of [...this.offsets.groupIds()]) {
       const group = this.classic.get(groupId);
-      const condition = group === undefined ? simpleExpiry : expiryCondition(group);
+      const condition = this.consumer.has(groupId)
+        ? consumerExpiry(this.consumer.subscribedTopics(groupId))
+        : group === undefined
+          ? simpleExpiry
+          : expiryCondition(group);
       if (condition === null) continue;
       const expired: CoordinatorRecord[] = [];
       for (const { topic, partition, committed } of this.offsets.offsetsOf(groupId)) {
@@ -213,19 +290,20 @@ export class GroupCoordinatorShard {
       }
       this.replayAll(expired, now);
       records.push(...expired);
-      if (group !== undefined && expired.length > 0) records.push(...this.forgetIfGone(group, now));
+      if (expired.length > 0) records.push(...this.deleteIfGone(groupId, now));
     }
     return records;
   }
 
   /** An Empty group whose last offset went away is deleted, as Kafka does after expiry or OffsetDelete. */
-  private forgetIfGone(group: ClassicGroup, now: number): CoordinatorRecord[] {
-    if (group.currentState !== 'Empty' || this.offsets.hasOffsets(group.groupId)) return [];
-    if (group.isNew) {
-      this.classic.forgetUnpersisted(group.groupId);
-      return [];
-    }
-    return this.classic.deleteGroup(group.groupId, now).effects.records;
+  private deleteIfGone(groupId: string, now: number): CoordinatorRecord[] {
+    if (this.offsets.hasOffsets(groupId)) return [];
+    if (this.consumer.has(groupId)) return this.consumer.isEmpty(groupId) ? this.consumer.deleteGroup(groupId).records : [];
+    const group = this.classic.get(groupId);
+    if (group === undefined || group.currentState !== 'Empty') return [];
+    // Even a simple group, which has no record of its own, gets a tombstone: a replay of its
+    // offsets recreates it, and the tombstone removes it again.
+    return this.classic.deleteGroup(groupId, now).effects.records;
   }
 
   // ---- group administration ------------------------------------------------------------------
@@ -235,17 +313,24 @@ export class GroupCoordinatorShard {
     const records: CoordinatorRecord[] = [];
     const response = groupIds.map((groupId) => {
       if (groupId === '') return { groupId, errorCode: ErrorCode.INVALID_GROUP_ID };
+      const isConsumerGroup = this.consumer.has(groupId);
       const group = this.classic.get(groupId);
-      if (group !== undefined && group.currentState !== 'Empty' && group.currentState !== 'Dead') {
-        return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
-      }
+      const hasMembers = isConsumerGroup
+        ? !this.consumer.isEmpty(groupId)
+        : group !== undefined && group.currentState !== 'Empty' && group.currentState !== 'Dead';
+      if (hasMembers) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
       const tombstones = [...this.offsets.offsetsOf(groupId)].map(({ topic, partition }) => offsetCommitRecord(groupId, topic, partition, null));
       this.replayAll(tombstones, now);
-      const { errorCode, effects } = this.classic.deleteGroup(groupId, now);
-      records.push(...tombstones, ...effects.records);
-      return { groupId, errorCode };
+      const deleted = isConsumerGroup ? this.consumer.deleteGroup(groupId) : this.classicDeletion(groupId, now);
+      records.push(...tombstones, ...deleted.records);
+      return { groupId, errorCode: deleted.errorCode };
     });
     return { response, records };
+  }
+
+  private classicDeletion(groupId: string, now: number): { errorCode: number; records: CoordinatorRecord[] } {
+    const { errorCode, effects } = this.classic.deleteGroup(groupId, now);
+    return { errorCode, records: effects.records };
   }
 
   /** ListGroups: every live group, filtered by state and type (both case-insensitive, as in Kafka). */
@@ -258,6 +343,11 @@ export class GroupCoordinatorShard {
       if (states.size > 0 && !states.has(group.currentState.toLowerCase())) continue;
       if (types.size > 0 && !types.has(CLASSIC_GROUP_TYPE)) continue;
       listed.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.currentState, groupType: CLASSIC_GROUP_TYPE });
+    }
+    for (const { groupId, state } of this.consumer.list()) {
+      if (states.size > 0 && !states.has(state.toLowerCase())) continue;
+      if (types.size > 0 && !types.has(CONSUMER_GROUP_TYPE)) continue;
+      listed.push({ groupId, protocolType: CONSUMER_GROUP_TYPE, groupState: state, groupType: CONSUMER_GROUP_TYPE });
     }
     return listed;
   }
@@ -297,14 +387,16 @@ export class GroupCoordinatorShard {
     switch (record.type) {
       case 'OffsetCommit':
         // Offsets of a group that has no record make it a simple group (Kafka's replay does the same).
-        if (record.value !== null) this.classic.getOrCreateSimple(record.key.group);
+        if (record.value !== null && !this.consumer.has(record.key.group)) this.classic.getOrCreateSimple(record.key.group);
         this.offsets.replay(record);
         break;
       case 'GroupMetadata':
         this.classic.replay(record, now);
         break;
       default:
-        throw new Error(`${record.type} records are not handled by this coordinator`);
+        // Compaction may have left a group's offsets ahead of its consumer-group records.
+        this.classic.forgetUnpersisted(record.key.groupId);
+        this.consumer.replay(record);
     }
   }
 
@@ -312,16 +404,22 @@ export class GroupCoordinatorShard {
     for (const record of records) this.replay(record, now);
   }
 
-  onLoaded(now: number): GroupEffects {
+  onLoaded(now: number): ShardEffects {
+    this.consumer.onLoaded(now);
     return this.classic.onLoaded(now);
   }
 
   nextDeadline(): number | undefined {
-    return this.classic.nextDeadline();
+    const classic = this.classic.nextDeadline();
+    const consumer = this.consumer.nextDeadline();
+    if (classic === undefined) return consumer;
+    return consumer === undefined ? classic : Math.min(classic, consumer);
   }
 
-  tick(now: number): GroupEffects {
-    return this.classic.tick(now);
+  /** Fires the due deadlines: classic sessions and rebalances, consumer-group sessions and revocations. */
+  tick(now: number, topics: TopicsView): ShardEffects {
+    const classic = this.classic.tick(now);
+    return { ...classic, records: [...classic.records, ...this.consumer.tick(now, topics)] };
   }
 }
 
@@ -349,6 +447,11 @@ interface ExpiryCondition {
 }
 
 const simpleExpiry: ExpiryCondition = { baseTimestamp: (c) => c.commitTimestamp, appliesTo: () => true };
+
+/** A consumer group's offsets expire from their commit, except for topics its members subscribe to. */
+function consumerExpiry(subscribed: ReadonlySet<string>): ExpiryCondition {
+  return { baseTimestamp: (c) => c.commitTimestamp, appliesTo: (topic) => !subscribed.has(topic) };
+}
 
 /** Kafka's ClassicGroup.offsetExpirationCondition; null when no offset of the group may expire now. */
 function expiryCondition(group: ClassicGroup): ExpiryCondition | null {

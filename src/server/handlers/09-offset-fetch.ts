@@ -8,6 +8,8 @@ import type { ApiHandler } from './handler.js';
 const FIRST_BATCHED_VERSION = 8;
 /** Before v2 a group-level error is reported on every partition asked for. */
 const FIRST_GROUP_ERROR_VERSION = 2;
+/** From v9 a consumer-protocol member names itself and its epoch (KIP-848). */
+const FIRST_MEMBER_VERSION = 9;
 
 /**
  * OffsetFetch v0-9: the committed offsets of one group (v0-7) or of several (v8+), every topic
@@ -17,6 +19,7 @@ const FIRST_GROUP_ERROR_VERSION = 2;
 export function offsetFetchHandler(groups: GroupCoordinator): ApiHandler<9> {
   const fetch = (query: OffsetFetchQuery): FetchedGroupOffsets =>
     groups.read(query.groupId, (errorCode) => ({ errorCode, topics: [] }), (shard) => shard.fetchOffsets(query));
+  const singleGroup = (request: OffsetFetchQuery): OffsetFetchQuery => ({ groupId: request.groupId, topics: request.topics });
 
   return {
     api: OffsetFetchApi,
@@ -28,7 +31,10 @@ export function offsetFetchHandler(groups: GroupCoordinator): ApiHandler<9> {
           throttleTimeMs: 0,
           topics: [],
           errorCode: 0,
-          groups: request.groups.map((group) => ({ groupId: group.groupId, ...fetch(group) })),
+          groups: request.groups.map((group) => ({
+            groupId: group.groupId,
+            ...fetch(apiVersion >= FIRST_MEMBER_VERSION ? group : singleGroup(group)),
+          })),
         };
       }
       const fetched = fetch(request);

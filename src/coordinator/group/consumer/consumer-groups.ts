@@ -105,6 +105,11 @@ export class ConsumerGroups {
     return this.groups.get(groupId)?.state() === 'Empty';
   }
 
+  /** The topics a group's members subscribe to that exist (offset retention and OffsetDelete spare them). */
+  subscribedTopics(groupId: string): ReadonlySet<string> {
+    return new Set(this.groups.get(groupId)?.subscriptionMetadata.keys() ?? []);
+  }
+
   list(): { groupId: string; state: ConsumerGroupState }[] {
     return [...this.groups.values()].map((group) => ({ groupId: group.groupId, state: group.state() }));
   }
