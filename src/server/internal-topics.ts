@@ -1,11 +1,16 @@
 import { createTopics } from '../metadata/controller/create-topics.js';
-import { GROUP_METADATA_TOPIC_NAME, type TRANSACTION_STATE_TOPIC_NAME } from '../metadata/controller/topic-names.js';
+import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME } from '../metadata/controller/topic-names.js';
 import { createCreateTopicsRequest, createCreateTopicsRequestCreatableTopic } from '../protocol/generated/clients/create-topics-request.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { type BrokerServices, brokerConfig } from './broker-services.js';
 import { topicCreationOptions } from './topic-creation.js';
 
 export type InternalTopicName = typeof GROUP_METADATA_TOPIC_NAME | typeof TRANSACTION_STATE_TOPIC_NAME;
+
+/** Whether a topic is one the coordinators create for themselves. */
+export function isCoordinatorTopic(name: string): name is InternalTopicName {
+  return name === GROUP_METADATA_TOPIC_NAME || name === TRANSACTION_STATE_TOPIC_NAME;
+}
 
 /** How Kafka creates its coordinators' topics (GroupCoordinator/TransactionCoordinator offsetsTopicConfigs). */
 function internalTopicSpec(services: BrokerServices, name: InternalTopicName) {

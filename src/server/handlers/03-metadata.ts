@@ -17,6 +17,7 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import { AUTHORIZED_OPERATIONS_OMITTED, CLUSTER_OPERATIONS, TOPIC_OPERATIONS } from '../authorized-operations.js';
 import { type BrokerServices, brokerConfig } from '../broker-services.js';
 import { offlineReplicas, partitionErrorCode, reachableBrokers, sortedPartitions } from '../metadata-view.js';
+import { ensureInternalTopic, isCoordinatorTopic } from '../internal-topics.js';
 import { topicCreationOptions } from '../topic-creation.js';
 import type { ApiHandler } from './handler.js';
 
@@ -62,11 +63,19 @@ function requestedNames(request: MetadataRequest, version: number): Array<{ name
 export function metadataHandler(services: BrokerServices): ApiHandler<3> {
   /** Creates the named topics with the broker's defaults; resolves with the image that has them. */
   const autoCreate = async (names: string[]): Promise<Map<string, number>> => {
+    // The coordinators' topics are created with their own partition counts and configs, as Kafka's
+    // AutoTopicCreationManager does.
+    const created = new Map<string, number>();
+    for (const name of names) if (isCoordinatorTopic(name)) created.set(name, await ensureInternalTopic(services, name));
     const request = createCreateTopicsRequest({
-      topics: names.map((name) => createCreateTopicsRequestCreatableTopic({ name, numPartitions: -1, replicationFactor: -1 })),
+      topics: names
+        .filter((name) => !isCoordinatorTopic(name))
+        .map((name) => createCreateTopicsRequestCreatableTopic({ name, numPartitions: -1, replicationFactor: -1 })),
     });
+    if (request.topics.length === 0) return created;
     const results = await services.controller.write((image) => createTopics(image, request, topicCreationOptions(services, image)));
-    return new Map(results.map((r) => [r.name, r.errorCode]));
+    for (const r of results) created.set(r.name, r.errorCode);
+    return created;
   };
 
   return {
