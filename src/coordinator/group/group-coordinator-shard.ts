@@ -24,7 +24,7 @@ import type { TopicsView } from './consumer/topics-view.js';
 export interface GroupCoordinatorConfig {
   readonly classic: ClassicGroupConfig;
   readonly consumer: ConsumerGroupConfig;
-  /** offset.metadata.max.bytes: the longest metadata string a commit may carry. */
+  /** offset.metadata.max.bytes: the longest metadata string a commit may carry, in UTF-16 code units as Kafka counts it. */
   readonly offsetMetadataMaxBytes: number;
   /** offsets.retention.minutes, in milliseconds. */
   readonly offsetsRetentionMs: number;
@@ -167,7 +167,7 @@ export class GroupCoordinatorShard {
       name: topic.name,
       partitions: topic.partitions.map((p) => {
         let errorCode = groupError;
-        if (errorCode === ErrorCode.NONE && Buffer.byteLength(p.committedMetadata ?? '') > this.config.offsetMetadataMaxBytes) {
+        if (errorCode === ErrorCode.NONE && (p.committedMetadata ?? '').length > this.config.offsetMetadataMaxBytes) {
           errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
         }
         if (errorCode === ErrorCode.NONE) {
