@@ -4,6 +4,7 @@ import type { SyncGroupRequest } from '../../protocol/generated/clients/sync-gro
 import type { HeartbeatRequest } from '../../protocol/generated/clients/heartbeat-request.js';
 import type { LeaveGroupRequest } from '../../protocol/generated/clients/leave-group-request.js';
 import type { Random } from '../../util/random.js';
+import { TimerQueue } from '../../util/timer-queue.js';
 import {
   joinError,
   ClassicGroup,
@@ -21,6 +22,8 @@ import type { GroupMetadataRecord } from './coordinator-records.js';
  */
 export class ClassicGroups {
   private readonly groups = new Map<string, ClassicGroup>();
+  /** Each group's earliest deadline, so that finding the next one does not visit every group. */
+  private readonly deadlines = new TimerQueue<ClassicGroup>();
 
   constructor(
     private readonly config: ClassicGroupConfig,
@@ -51,7 +54,7 @@ export class ClassicGroups {
 
   /** Forgets a group that has no record of its own (a simple group whose offsets are all gone). */
   forgetUnpersisted(groupId: string): void {
-    if (this.groups.get(groupId)?.isNew === true) this.groups.delete(groupId);
+    if (this.groups.get(groupId)?.isNew === true) this.forget(groupId);
   }
 
   joinGroup(request: JoinGroupRequest, ctx: RequestContext): GroupEffects {
@@ -63,13 +66,13 @@ export class ClassicGroups {
       });
     if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
     const existing = this.groups.get(request.groupId);
-    if (existing !== undefined) return existing.joinGroup(request, ctx);
+    if (existing !== undefined) return this.touching(existing, existing.joinGroup(request, ctx));
     if (request.memberId !== UNKNOWN_MEMBER_ID) return reject(ErrorCode.UNKNOWN_MEMBER_ID);
     const group = new ClassicGroup(request.groupId, this.config, this.random);
     const fx = group.joinGroup(request, ctx);
     // A join rejected before the group was created (a bad session timeout) leaves nothing behind.
     if (!group.isNew) this.groups.set(request.groupId, group);
-    return fx;
+    return this.touching(group, fx);
   }
 
   syncGroup(request: SyncGroupRequest, ctx: RequestContext): GroupEffects {
@@ -81,7 +84,7 @@ export class ClassicGroups {
       });
     if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
     const group = this.groups.get(request.groupId);
-    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : group.syncGroup(request, ctx);
+    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : this.touching(group, group.syncGroup(request, ctx));
   }
 
   heartbeat(request: HeartbeatRequest, ctx: RequestContext): GroupEffects {
@@ -89,7 +92,7 @@ export class ClassicGroups {
       single({ to: ctx.to, api: 'heartbeat', response: { throttleTimeMs: 0, errorCode } });
     if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
     const group = this.groups.get(request.groupId);
-    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : group.heartbeat(request, ctx);
+    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : this.touching(group, group.heartbeat(request, ctx));
   }
 
   leaveGroup(request: LeaveGroupRequest, ctx: RequestContext): GroupEffects {
@@ -97,7 +100,7 @@ export class ClassicGroups {
       single({ to: ctx.to, api: 'leave', response: { throttleTimeMs: 0, errorCode, members: [] } });
     if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
     const group = this.groups.get(request.groupId);
-    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : group.leaveGroup(request, ctx);
+    return group === undefined ? reject(ErrorCode.UNKNOWN_MEMBER_ID) : this.touching(group, group.leaveGroup(request, ctx));
   }
 
   /** DeleteGroups for one group: Kafka's per-group error code and the tombstone to append. */
@@ -106,7 +109,7 @@ export class ClassicGroups {
     const group = this.groups.get(groupId);
     if (group === undefined) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, effects: none() };
     const result = group.deleteGroup(now);
-    if (result.errorCode === ErrorCode.NONE) this.groups.delete(groupId);
+    if (result.errorCode === ErrorCode.NONE) this.forget(groupId);
     return result;
   }
 
@@ -116,9 +119,10 @@ export class ClassicGroups {
     const group = this.groups.get(groupId);
     if (record.value === null) {
       group?.replay(record, now);
-      this.groups.delete(groupId);
+      this.forget(groupId);
     } else if (group !== undefined) {
       group.replay(record, now);
+      this.touch(group);
     } else {
       this.groups.set(groupId, ClassicGroup.fromRecord(record, this.config, this.random, now));
     }
@@ -127,27 +131,38 @@ export class ClassicGroups {
   /** After the partition is replayed: start every member's session (see ClassicGroup.onLoaded). */
   onLoaded(now: number): GroupEffects {
     const all = none();
-    for (const group of this.groups.values()) merge(all, group.onLoaded(now));
+    for (const group of this.groups.values()) merge(all, this.touching(group, group.onLoaded(now)));
     return all;
   }
 
   nextDeadline(): number | undefined {
-    let earliest: number | undefined;
-    for (const group of this.groups.values()) {
-      const deadline = group.nextDeadline();
-      if (deadline !== undefined && (earliest === undefined || deadline < earliest)) earliest = deadline;
-    }
-    return earliest;
+    return this.deadlines.nextDeadline();
   }
 
   /** Fires the due deadlines of every group. */
   tick(now: number): GroupEffects {
     const all = none();
-    for (const group of this.groups.values()) {
-      const deadline = group.nextDeadline();
-      if (deadline !== undefined && deadline <= now) merge(all, group.tick(now));
+    for (let group = this.deadlines.takeDue(now); group !== undefined; group = this.deadlines.takeDue(now)) {
+      merge(all, this.touching(group, group.tick(now)));
     }
     return all;
+  }
+
+  /** Takes note of a group's deadlines after an operation on it from outside (an offset commit counts as a heartbeat). */
+  touch(group: ClassicGroup): void {
+    const deadline = group.nextDeadline();
+    if (deadline === undefined || !this.groups.has(group.groupId)) this.deadlines.delete(group.groupId);
+    else if (this.deadlines.deadlineOf(group.groupId) !== deadline) this.deadlines.set(group.groupId, deadline, group);
+  }
+
+  private touching(group: ClassicGroup, effects: GroupEffects): GroupEffects {
+    this.touch(group);
+    return effects;
+  }
+
+  private forget(groupId: string): void {
+    this.groups.delete(groupId);
+    this.deadlines.delete(groupId);
   }
 }
 

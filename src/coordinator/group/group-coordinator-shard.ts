@@ -198,7 +198,9 @@ export class GroupCoordinatorShard {
       if (request.generationIdOrMemberEpoch >= 0) return apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
       group = this.classic.getOrCreateSimple(request.groupId);
     }
-    return group.validateOffsetCommit(request.memberId, request.groupInstanceId, request.generationIdOrMemberEpoch, now);
+    const errorCode = group.validateOffsetCommit(request.memberId, request.groupInstanceId, request.generationIdOrMemberEpoch, now);
+    this.classic.touch(group);
+    return errorCode;
   }
 
   /**

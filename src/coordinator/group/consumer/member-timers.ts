@@ -3,12 +3,14 @@ export type MemberTimer =
   | { readonly kind: 'session'; readonly groupId: string; readonly memberId: string; readonly deadline: number }
   | { readonly kind: 'rebalance'; readonly groupId: string; readonly memberId: string; readonly deadline: number; readonly memberEpoch: number };
 
+import { TimerQueue } from '../../../util/timer-queue.js';
+
 /**
  * The pending deadlines of the members of a partition's consumer groups, at most one of each kind
  * per member: scheduling again replaces the previous one, as Kafka's timer does for a key.
  */
 export class MemberTimers {
-  private readonly timers = new Map<string, MemberTimer>();
+  private readonly timers = new TimerQueue<MemberTimer>();
 
   scheduleSession(groupId: string, memberId: string, deadline: number): void {
     this.set({ kind: 'session', groupId, memberId, deadline });
@@ -28,23 +30,16 @@ export class MemberTimers {
   }
 
   nextDeadline(): number | undefined {
-    let next: number | undefined;
-    for (const timer of this.timers.values()) if (next === undefined || timer.deadline < next) next = timer.deadline;
-    return next;
+    return this.timers.nextDeadline();
   }
 
   /** Removes and returns the earliest timer due at `now` (the first scheduled among equals). */
   takeDue(now: number): MemberTimer | undefined {
-    let due: MemberTimer | undefined;
-    for (const timer of this.timers.values()) if (timer.deadline <= now && (due === undefined || timer.deadline < due.deadline)) due = timer;
-    if (due !== undefined) this.timers.delete(key(due.kind, due.groupId, due.memberId));
-    return due;
+    return this.timers.takeDue(now);
   }
 
   private set(timer: MemberTimer): void {
-    const timerKey = key(timer.kind, timer.groupId, timer.memberId);
-    this.timers.delete(timerKey);
-    this.timers.set(timerKey, timer);
+    this.timers.set(key(timer.kind, timer.groupId, timer.memberId), timer.deadline, timer);
   }
 }
 
