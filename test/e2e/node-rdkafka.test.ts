@@ -1,9 +1,9 @@
 /**
  * node-rdkafka (librdkafka, built from source by npm) against a single-node broker in this
  * process: its AdminClient, its Producer with delivery reports in every codec librdkafka has,
- * and its KafkaConsumer reading assigned partitions. librdkafka's consumer requires a group.id
- * but only looks for a coordinator to commit or subscribe; it finds none (Gregor does not
- * advertise FindCoordinator yet), which does not stop assigned partitions from being fetched.
+ * and its KafkaConsumer reading assigned partitions (librdkafka requires a group.id, but only
+ * uses the group to subscribe or commit). Its consumer groups are tested in
+ * node-rdkafka-groups.test.ts.
  */
 import Kafka, { type DeliveryReport, type IAdminClient, type LibrdKafkaError, type Message } from 'node-rdkafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +39,7 @@ afterAll(async () => {
 /**
  * The codec librdkafka's batches arrive in when it is asked for `codec`. It enables lz4 only for
  * brokers that advertise FindCoordinator (its sign of Kafka 0.8.2 or later) and sends batches
- * uncompressed otherwise; Gregor advertises FindCoordinator once consumer groups exist.
+ * uncompressed otherwise.
  */
 async function librdkafkaSends(codec: Codec): Promise<CompressionType> {
   if (codec !== 'lz4') return CODEC_TYPES[codec];
