@@ -11,10 +11,14 @@ import { BrokerProcess, tempDataDir } from './support/broker-process.js';
 import { testConnectionOptions } from '../support/connection-options.js';
 import { storedCodecs } from './support/stored-codecs.js';
 import { type Codec, CODEC_TYPES } from './support/codecs.js';
+import { waitFor } from '../support/wait-for.js';
+import { type DescribedGroup, GroupAdmin, type PartitionOffsets } from './support/group-admin.js';
 
 // Kafka clients that are not Node packages, run as child processes against a real broker: kcat,
 // confluent-kafka-python and kafka-python (Debian's /usr/bin/python3), and sarama 1.22 built
 // from Debian's GOPATH sources. .ci/run installs them; without CI a missing one is skipped.
+// Each also consumes as a member of consumer groups; the tests read the groups, committed
+// offsets and log end offsets from the broker themselves (support/group-admin.ts).
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EXTERNAL = path.join(ROOT, 'test/external');
@@ -24,6 +28,8 @@ const GO_ENV = { ...process.env, GO111MODULE: 'off', GOPATH, GOCACHE: process.en
 const CLIENT_TIMEOUT_MS = 50_000;
 
 const COMPRESSED: Codec[] = ['gzip', 'snappy', 'lz4', 'zstd'];
+/** The partitions of every topic the group tests use. */
+const PARTITIONS = [0, 1, 2];
 
 interface Message {
   key: string;
@@ -85,6 +91,42 @@ function run(command: string, args: string[], input = '', env: NodeJS.ProcessEnv
   });
 }
 
+/** A client process that runs until stopped: what it printed so far, and a way to stop it. */
+interface RunningClient {
+  stdout: () => string;
+  /** Sends SIGTERM and resolves once the process has exited, with its stdout; fails when it exited non-zero. */
+  stop: () => Promise<string>;
+  /** Kills the process with SIGKILL and resolves once it has exited. */
+  kill: () => Promise<void>;
+}
+
+function start(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): RunningClient {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | string | null>((resolve) => {
+    child.once('error', (err) => resolve(err.message));
+    child.once('close', (code, signal) => resolve(code ?? signal));
+  });
+  const signal = async (name: NodeJS.Signals): Promise<number | string | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(name);
+    return exited;
+  };
+  return {
+    stdout: () => stdout,
+    stop: async () => {
+      const code = await signal('SIGTERM');
+      if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}:\n${stderr}`);
+      return stdout;
+    },
+    kill: async () => {
+      await signal('SIGKILL');
+    },
+  };
+}
+
 /**
  * A describe block for one client, with a broker of its own whose auto-created topics have three
  * partitions. When the client is not installed its suite is one test that is skipped with the
@@ -108,7 +150,8 @@ function describeClient(client: Client, body: (broker: TestBroker) => void): voi
     let running: BrokerProcess | undefined;
     beforeAll(async () => {
       broker.dataDir = tempDataDir();
-      running = await BrokerProcess.start(broker.dataDir, { 'num.partitions': '3' });
+      // Groups form at once: the group tests wait for their members, never for a rebalance delay.
+      running = await BrokerProcess.start(broker.dataDir, { 'num.partitions': '3', 'group.initial.rebalance.delay.ms': '0' });
       broker.port = running.port;
       broker.bootstrap = `127.0.0.1:${running.port}`;
     });
@@ -133,7 +176,7 @@ function expectConsumedInOrder(sent: Message[], consumed: ClientRecord[]): void 
 }
 
 /** The Python and Go clients' checks: delivery reports agree with what was consumed, in order. */
-function expectRoundTrip(report: ClientReport, sent: Message[]): void {
+function expectRoundTrip(report: Pick<ClientReport, 'produced' | 'consumed'>, sent: Message[]): void {
   expectConsumedInOrder(sent, report.consumed);
   expect(report.produced).toEqual(sent.map((m) => report.consumed.find((r) => r.key === m.key)));
 }
@@ -163,6 +206,18 @@ interface KcatMessage {
   headers?: string[];
 }
 
+/** The records in `kcat -J` output, one JSON message per line. */
+function kcatRecords(output: string): ClientRecord[] {
+  return output
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const { partition, offset, key, payload, headers = [] } = JSON.parse(line) as KcatMessage;
+      const pairs = headers.flatMap((name, i): Array<[string, string]> => (i % 2 === 0 ? [[name, headers[i + 1]]] : []));
+      return { partition, offset, key, value: payload, headers: pairs };
+    });
+}
+
 describeClient({ name: 'kcat', probe: ['kcat', ['-V']], packages: 'kcat' }, (broker) => {
   /** Produces `key:value` lines; kcat gives every message the same headers (-H). */
   const produce = (topic: string, codec: Codec, sent: Message[]): Promise<string> => {
@@ -178,15 +233,7 @@ describeClient({ name: 'kcat', probe: ['kcat', ['-V']], packages: 'kcat' }, (bro
     ]);
     await produce(topic, codec, sent);
     const output = await run('kcat', ['-b', broker.bootstrap, '-C', '-t', topic, '-e', '-o', 'beginning', '-J', '-q']);
-    const consumed = output
-      .trim()
-      .split('\n')
-      .map((line) => {
-        const { partition, offset, key, payload, headers = [] } = JSON.parse(line) as KcatMessage;
-        const pairs = headers.flatMap((name, i): Array<[string, string]> => (i % 2 === 0 ? [[name, headers[i + 1]]] : []));
-        return { partition, offset, key, value: payload, headers: pairs };
-      });
-    expectConsumedInOrder(sent, consumed);
+    expectConsumedInOrder(sent, kcatRecords(output));
     expect(storedCodecs(broker.dataDir, topic)).toEqual(new Set([await librdkafkaCodec(broker.port, codec)]));
   });
 
@@ -200,12 +247,174 @@ describeClient({ name: 'kcat', probe: ['kcat', ['-V']], packages: 'kcat' }, (bro
     const topic = metadata.topics.find((t) => t.topic === 'kcat-metadata');
     expect(topic?.partitions).toEqual([0, 1, 2].map((partition) => ({ partition, leader: 1, replicas: [{ id: 1 }], isrs: [{ id: 1 }] })));
   });
+
+  describe('balanced consumer group (-G)', () => {
+    /** A `kcat -G` member that prints what it consumes as JSON lines, unbuffered. */
+    const member = (group: string, topic: string, clientId: string): RunningClient => {
+      const config = ['session.timeout.ms=6000', 'heartbeat.interval.ms=500', `client.id=${clientId}`].flatMap((c) => ['-X', c]);
+      return start('kcat', ['-b', broker.bootstrap, '-G', group, '-o', 'beginning', '-J', '-q', '-u', ...config, topic]);
+    };
+    /** The group once it is Stable with `count` members that each own partitions of `topic`. */
+    const settled = (admin: GroupAdmin, group: string, topic: string, count: number): Promise<DescribedGroup> =>
+      waitFor(`${count} kcat members to own partitions`, async () => {
+        const g = await admin.describeGroup(group);
+        return g.state === 'Stable' && g.members.length === count && g.members.every((m) => (m.assignment[topic] ?? []).length > 0) ? g : undefined;
+      });
+
+    it('two members split a 3-partition topic, receive every message exactly once and commit up to the log end', async () => {
+      const topic = 'kcat-group';
+      const group = 'kcat-group';
+      const admin = await GroupAdmin.open(broker.port);
+      const members: RunningClient[] = [];
+      try {
+        await admin.createTopic(topic, 3);
+        members.push(member(group, topic, 'kcat-a'), member(group, topic, 'kcat-b'));
+        // Produce only once both members own partitions, so that no rebalance moves a partition
+        // while its messages are being consumed.
+        const described = await settled(admin, group, topic, 2);
+        expect(described.protocolType).toBe('consumer');
+        expect(described.members.map((m) => m.clientId).sort()).toEqual(['kcat-a', 'kcat-b']);
+        expect(described.members.flatMap((m) => m.assignment[topic]).sort()).toEqual(PARTITIONS);
+        expect(await admin.listGroups()).toContainEqual({ groupId: group, protocolType: 'consumer', state: 'Stable' });
+
+        const sent = messages(() => []);
+        await produce(topic, 'none', sent);
+        // (A line still being written fails to parse, and waitFor asks again.)
+        await waitFor('kcat to consume every message', async () => members.flatMap((m) => kcatRecords(m.stdout())).length >= sent.length || undefined);
+        // A member commits what it consumed as it closes (and every 5 s before: kcat's -X sets
+        // the topic-level auto.commit.interval.ms, not the consumer's), then leaves the group.
+        const [a, b] = (await Promise.all(members.splice(0).map((m) => m.stop()))).map(kcatRecords);
+        expectConsumedInOrder(sent, [...a, ...b]);
+        for (const [records, clientId] of [[a, 'kcat-a'], [b, 'kcat-b']] as const) {
+          const owned = described.members.find((m) => m.clientId === clientId)!.assignment[topic];
+          expect(new Set(records.map((r) => r.partition))).toEqual(new Set(owned));
+        }
+        // Both left the group on the way out; what they committed stays.
+        expect(await admin.describeGroup(group)).toMatchObject({ errorCode: 0, state: 'Empty', members: [] });
+        expect(await admin.committedOffsets(group, topic, PARTITIONS)).toEqual(await admin.logEndOffsets(topic, PARTITIONS));
+        expect(await admin.lag(group, topic, PARTITIONS)).toEqual({ 0: 0, 1: 0, 2: 0 });
+      } finally {
+        await Promise.all(members.map((m) => m.kill()));
+        await admin.close();
+      }
+    });
+
+    it('when a member dies, the group expires its session and gives its partitions to the other', async () => {
+      const topic = 'kcat-group-failover';
+      const group = 'kcat-group-failover';
+      const admin = await GroupAdmin.open(broker.port);
+      const members: RunningClient[] = [];
+      try {
+        await admin.createTopic(topic, 3);
+        members.push(member(group, topic, 'kcat-doomed'), member(group, topic, 'kcat-survivor'));
+        const [doomed, survivor] = members;
+        await settled(admin, group, topic, 2);
+        // No LeaveGroup: the coordinator notices only when the session (6 s) expires.
+        await doomed.kill();
+        const after = await settled(admin, group, topic, 1);
+        expect(after.members).toMatchObject([{ clientId: 'kcat-survivor', assignment: { [topic]: PARTITIONS } }]);
+
+        const sent = messages(() => []);
+        await produce(topic, 'none', sent);
+        await waitFor('the survivor to consume every message', async () => kcatRecords(survivor.stdout()).length >= sent.length || undefined);
+        expectConsumedInOrder(sent, kcatRecords(await survivor.stop()));
+        expect(kcatRecords(doomed.stdout())).toEqual([]);
+        expect(await admin.lag(group, topic, PARTITIONS)).toEqual({ 0: 0, 1: 0, 2: 0 });
+      } finally {
+        await Promise.all(members.map((m) => m.kill()));
+        await admin.close();
+      }
+    });
+  });
 });
 
 interface PythonClient extends Client {
   script: string;
   /** The codec the client sends batches in when asked for one. */
   sends: (port: number, codec: Codec) => Promise<CompressionType>;
+  /** The client's consumer group script: its produce and consume subcommands (see test/external). */
+  groupScript: string;
+  /** More group tests, for what only this client does. */
+  groupTests?: (group: GroupScript, broker: TestBroker) => void;
+}
+
+/** What a group script's consume subcommand prints. */
+interface MemberReport {
+  assignment: number[];
+  /** partition -> offset, as the client reads its commits back */
+  committed: Record<string, number>;
+  consumed: ClientRecord[];
+  /** librdkafka's only */
+  generation?: number;
+  member_id?: string;
+}
+
+/** Runs a subcommand of a Python group script and parses what it prints. */
+type GroupScript = <T>(command: string, args: string[], input?: Message[]) => Promise<T>;
+
+/** Five messages with keys of their own, for a group to consume after the first thirty. */
+function moreMessages(): Message[] {
+  return messages(indexHeader)
+    .slice(0, 5)
+    .map((m, i) => ({ ...m, key: `more-${i}` }));
+}
+
+/** `records` sorted by key, to compare what went in with what came out when the order across partitions differs. */
+function byKey(records: ClientRecord[]): ClientRecord[] {
+  return [...records].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** How many of `produced` went to each partition. */
+function perPartition(produced: ClientRecord[]): PartitionOffsets {
+  const counts: PartitionOffsets = Object.fromEntries(PARTITIONS.map((p) => [p, 0]));
+  for (const r of produced) counts[r.partition]++;
+  return counts;
+}
+
+/**
+ * The group tests every Python client passes: a member consumes a topic and commits, the
+ * consumer lag (log end minus committed offset, computed here) goes from 0 to N when N more
+ * messages arrive, and the next member of the group resumes at the commits and takes just those.
+ */
+function describePythonGroups(client: PythonClient, broker: TestBroker): void {
+  const group: GroupScript = async <T>(command: string, args: string[], input: Message[] = []): Promise<T> =>
+    JSON.parse(await run(PYTHON, [path.join(EXTERNAL, client.groupScript), command, '--bootstrap', broker.bootstrap, ...args], JSON.stringify(input))) as T;
+
+  describe('consumer groups', () => {
+    it('a member consumes everything and commits; the lag goes 0, N, 0 as the next run resumes from the commits', async () => {
+      const topic = `${client.name}-group-resume`;
+      const groupId = `${client.name}-resume`;
+      const admin = await GroupAdmin.open(broker.port);
+      try {
+        const sent = messages(indexHeader);
+        await group('produce', ['--topic', topic], sent);
+        const first = await group<MemberReport>('consume', ['--topic', topic, '--group', groupId]);
+        expect(first.assignment).toEqual(PARTITIONS);
+        expectConsumedInOrder(sent, first.consumed);
+        const end = await admin.logEndOffsets(topic, PARTITIONS);
+        expect(await admin.committedOffsets(groupId, topic, PARTITIONS)).toEqual(end);
+        expect(first.committed).toEqual(Object.fromEntries(PARTITIONS.map((p) => [String(p), end[p]])));
+        expect(await admin.lag(groupId, topic, PARTITIONS)).toEqual({ 0: 0, 1: 0, 2: 0 });
+        // The member left as it closed; the group stays, with its offsets.
+        expect(await admin.describeGroup(groupId)).toMatchObject({ errorCode: 0, state: 'Empty', members: [] });
+        expect(await admin.listGroups()).toContainEqual({ groupId, protocolType: 'consumer', state: 'Empty' });
+
+        const more = moreMessages();
+        const { produced } = await group<{ produced: ClientRecord[] }>('produce', ['--topic', topic], more);
+        expect(await admin.lag(groupId, topic, PARTITIONS)).toEqual(perPartition(produced));
+
+        const second = await group<MemberReport>('consume', ['--topic', topic, '--group', groupId]);
+        expect(second.assignment).toEqual(PARTITIONS);
+        expect(byKey(second.consumed)).toEqual(byKey(produced));
+        expect(second.consumed.every((r) => r.offset >= end[r.partition])).toBe(true);
+        expect(await admin.lag(groupId, topic, PARTITIONS)).toEqual({ 0: 0, 1: 0, 2: 0 });
+      } finally {
+        await admin.close();
+      }
+    });
+
+    client.groupTests?.(group, broker);
+  });
 }
 
 /** The suite of a Python client script: create the topic with its admin client, produce with each codec, consume. */
@@ -222,6 +431,75 @@ function describePythonClient(client: PythonClient): void {
       expectRoundTrip(report, sent);
       expect(storedCodecs(broker.dataDir, topic)).toEqual(new Set([await client.sends(broker.port, codec)]));
     });
+
+    describePythonGroups(client, broker);
+  });
+}
+
+/** What confluent_kafka_group.py split prints. */
+interface SplitReport {
+  produced: ClientRecord[];
+  members: Array<{ assignment: number[]; consumed: ClientRecord[] }>;
+}
+
+/** confluent-kafka-python's own group tests: two members sharing a topic, and a static member. */
+function confluentGroupTests(group: GroupScript, broker: TestBroker): void {
+  it('two members of a group split the partitions and together consume every message once', async () => {
+    const topic = 'confluent-group-split';
+    const groupId = 'confluent-split';
+    const admin = await GroupAdmin.open(broker.port);
+    try {
+      const sent = messages(indexHeader);
+      const report = await group<SplitReport>('split', ['--topic', topic, '--group', groupId], sent);
+      const [a, b] = report.members;
+      expect(a.assignment.length).toBeGreaterThan(0);
+      expect(b.assignment.length).toBeGreaterThan(0);
+      expect([...a.assignment, ...b.assignment].sort()).toEqual(PARTITIONS);
+      for (const member of report.members) expect(member.consumed.every((r) => member.assignment.includes(r.partition))).toBe(true);
+      expectRoundTrip({ produced: report.produced, consumed: [...a.consumed, ...b.consumed] }, sent);
+      expect(await admin.committedOffsets(groupId, topic, PARTITIONS)).toEqual(await admin.logEndOffsets(topic, PARTITIONS));
+    } finally {
+      await admin.close();
+    }
+  });
+
+  // Kafka's static membership (KIP-345): a member with a group.instance.id that comes back before
+  // its session times out takes its old place, with a new member id, and gets its assignment back
+  // in the same generation: no rebalance. librdkafka sends no LeaveGroup when a static member closes.
+  it('a static member that restarts within its session gets its partitions back without a rebalance', async () => {
+    const topic = 'confluent-group-static';
+    const groupId = 'confluent-static';
+    // Long enough that the restart is sure to come within it; nothing waits for it to expire.
+    const member = ['--topic', topic, '--group', groupId, '--instance-id', 'static-1', '--session-timeout', '30000'];
+    const admin = await GroupAdmin.open(broker.port);
+    try {
+      const sent = messages(indexHeader);
+      await group('produce', ['--topic', topic], sent);
+      const first = await group<MemberReport>('consume', member);
+      expect(first.assignment).toEqual(PARTITIONS);
+      expectConsumedInOrder(sent, first.consumed);
+      const stillThere = { errorCode: 0, state: 'Stable', members: [{ memberId: first.member_id, groupInstanceId: 'static-1', assignment: { [topic]: PARTITIONS } }] };
+      expect(await admin.describeGroup(groupId)).toMatchObject(stillThere);
+      // What librdkafka's own admin client (ListGroups, then DescribeGroups) makes of it.
+      expect(await group('describe', ['--group', groupId])).toEqual({
+        state: 'Stable',
+        protocol_type: 'consumer',
+        protocol: 'range',
+        members: [{ id: first.member_id, client_id: 'rdkafka', assignment: PARTITIONS }],
+      });
+
+      const { produced } = await group<{ produced: ClientRecord[] }>('produce', ['--topic', topic], moreMessages());
+      const second = await group<MemberReport>('consume', member);
+      expect(second.generation).toBe(first.generation);
+      expect(second.member_id).not.toBe(first.member_id);
+      expect(second.assignment).toEqual(first.assignment);
+      expect(second.consumed.map((r) => r.key).sort()).toEqual(produced.map((r) => r.key).sort());
+      const described = await admin.describeGroup(groupId);
+      expect(described).toMatchObject({ ...stillThere, members: [{ ...stillThere.members[0], memberId: second.member_id }] });
+      expect(described.members).toHaveLength(1);
+    } finally {
+      await admin.close();
+    }
   });
 }
 
@@ -231,6 +509,8 @@ describePythonClient({
   packages: 'python3-confluent-kafka',
   script: 'confluent_kafka_client.py',
   sends: librdkafkaCodec,
+  groupScript: 'confluent_kafka_group.py',
+  groupTests: confluentGroupTests,
 });
 describePythonClient({
   name: 'kafka-python',
@@ -238,15 +518,19 @@ describePythonClient({
   packages: 'python3-kafka python3-snappy python3-lz4 python3-zstandard',
   script: 'kafka_python_client.py',
   sends: async (_port, codec) => CODEC_TYPES[codec],
+  groupScript: 'kafka_python_group.py',
 });
 
 describeClient(
   { name: 'sarama 1.22', probe: ['go', ['list', 'github.com/Shopify/sarama'], GO_ENV], packages: 'golang-go golang-github-shopify-sarama-dev gcc libc6-dev' },
   (broker) => {
     let binary = '';
+    let groupBinary = '';
     beforeAll(async () => {
       binary = path.join(mkdtempSync(path.join(tmpdir(), 'gregor-sarama-')), 'sarama-client');
       await run('go', ['build', '-o', binary, './test/external/sarama'], '', GO_ENV);
+      groupBinary = path.join(path.dirname(binary), 'sarama-group');
+      await run('go', ['build', '-o', groupBinary, './test/external/sarama-group'], '', GO_ENV);
     }, 180_000);
     afterAll(() => {
       if (binary !== '') rmSync(path.dirname(binary), { recursive: true, force: true });
@@ -277,6 +561,44 @@ describeClient(
       expect(report.configs).toEqual({ 'retention.ms': '3600000', 'cleanup.policy': 'delete' });
       expectRoundTrip(report, sent);
       expect(storedCodecs(broker.dataDir, topic)).toEqual(new Set([CODEC_TYPES[codec]]));
+    });
+
+    describe('consumer groups', () => {
+      interface SaramaMemberReport {
+        produced: ClientRecord[];
+        consumed: ClientRecord[];
+        generation: number;
+        member_id: string;
+        claims: number[];
+      }
+      const member = async (topic: string, group: string, sent: Message[]): Promise<SaramaMemberReport> =>
+        JSON.parse(await run(groupBinary, ['-bootstrap', broker.bootstrap, '-topic', topic, '-group', group], JSON.stringify(sent))) as SaramaMemberReport;
+
+      it('a ConsumerGroup member consumes every message and commits what it marked; the next member resumes there', async () => {
+        const topic = 'sarama-group';
+        const group = 'sarama-group';
+        const admin = await GroupAdmin.open(broker.port);
+        try {
+          const sent = messages(indexHeader);
+          const first = await member(topic, group, sent);
+          expect(first.claims).toEqual(PARTITIONS);
+          expectRoundTrip(first, sent);
+          const end = await admin.logEndOffsets(topic, PARTITIONS);
+          expect(await admin.committedOffsets(group, topic, PARTITIONS)).toEqual(end);
+          // The member left as it closed; the group stays, with its offsets.
+          expect(await admin.describeGroup(group)).toMatchObject({ errorCode: 0, state: 'Empty', members: [] });
+
+          const more = moreMessages();
+          const second = await member(topic, group, more);
+          expect(second.claims).toEqual(PARTITIONS);
+          expect(second.generation).toBeGreaterThan(first.generation);
+          expect(byKey(second.consumed)).toEqual(byKey(second.produced));
+          expect(second.consumed.map((r) => r.key).sort()).toEqual(more.map((m) => m.key).sort());
+          expect(await admin.lag(group, topic, PARTITIONS)).toEqual({ 0: 0, 1: 0, 2: 0 });
+        } finally {
+          await admin.close();
+        }
+      });
     });
   },
 );

@@ -15,7 +15,8 @@ import { rmSync } from 'node:fs';
 import { type Admin, AssignerProtocol, type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerProcess, tempDataDir } from './support/broker-process.js';
-import { ChildMember, waitFor } from './support/groups.js';
+import { waitFor } from '../support/wait-for.js';
+import { ChildMember } from './support/groups.js';
 
 /** No initial rebalance delay: groups here form by waiting for their members, not for a clock. */
 const BROKER_PROPERTIES = { 'group.initial.rebalance.delay.ms': '0' };

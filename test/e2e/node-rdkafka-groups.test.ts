@@ -20,7 +20,7 @@ import {
 import type { ConsumerGroupDescribeResponseDescribedGroup } from '../../src/protocol/generated/clients/consumer-group-describe-response.js';
 import { testConnectionOptions } from '../support/connection-options.js';
 import { BrokerProcess, tempDataDir } from './support/broker-process.js';
-import { waitFor } from './support/groups.js';
+import { waitFor } from '../support/wait-for.js';
 
 const TIMEOUT_MS = 10_000;
 

@@ -5,25 +5,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/**
- * Waits until `condition` holds, checking every `everyMs`; fails with `what` (and the last
- * value `describe` gives, if any) after `timeoutMs`. A bounded wait for something observable.
- */
-export async function waitFor(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  { timeoutMs = 30_000, everyMs = 50, describe }: { timeoutMs?: number; everyMs?: number; describe?: () => unknown } = {},
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) {
-      const state = describe ? `; last state: ${JSON.stringify(describe())}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
 
 /** A line the child member (support/group-member.ts) reports. */
 export type ChildEvent =
