@@ -83,11 +83,6 @@ export class GroupCoordinator {
     for (const hosted of [...this.shards.values()]) if (hosted.partition >= partitionCount) this.unload(hosted);
   }
 
-  /** Whether the shard of `partition` is loaded here (tests and the CLI's lag view wait on it). */
-  isActive(partition: number): boolean {
-    return this.shards.get(partition)?.status === 'active';
-  }
-
   private load(partition: Partition): void {
     const hosted: HostedShard = {
       status: 'loading',
