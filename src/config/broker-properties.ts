@@ -629,9 +629,15 @@ export const BROKER_PROPERTIES = [
     doc: 'How often the coordinator removes expired transactional ids.',
   },
   {
-    name: 'producer.id.expiration.ms', group: 'transactions', type: 'int', default: DAY_MS, validator: atLeast(1), importance: 'low',
+    name: 'producer.id.expiration.ms', group: 'transactions', type: 'int', default: DEFAULT_LOG_MANAGER_CONFIG['producer.id.expiration.ms'], validator: atLeast(1), importance: 'low',
     updateMode: 'cluster-wide',
     doc: 'How long a partition keeps the idempotence state of a producer id it has not heard from.',
+  },
+  {
+    name: 'producer.id.expiration.check.interval.ms', group: 'transactions', type: 'int',
+    default: DEFAULT_LOG_MANAGER_CONFIG['producer.id.expiration.check.interval.ms'], validator: atLeast(1), importance: 'low',
+    updateMode: 'read-only',
+    doc: 'How often partitions forget the producer ids that producer.id.expiration.ms has expired.',
   },
   // Metadata log
   {

@@ -55,6 +55,8 @@ export function logManagerConfig(config: BrokerConfig): LogManagerConfig {
     'log.cleaner.enable': config['log.cleaner.enable'],
     'log.cleaner.backoff.ms': config['log.cleaner.backoff.ms'],
     'log.cleaner.dedupe.buffer.size': config['log.cleaner.dedupe.buffer.size'],
+    'producer.id.expiration.ms': config['producer.id.expiration.ms'],
+    'producer.id.expiration.check.interval.ms': config['producer.id.expiration.check.interval.ms'],
   };
 }
 

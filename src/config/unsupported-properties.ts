@@ -24,7 +24,7 @@ const UNSUPPORTED_BROKER_PROPERTIES = new Set([
   'metadata.log.segment.min.bytes', 'metadata.max.idle.interval.ms', 'metric.reporters', 'metrics.num.samples',
   'metrics.recording.level', 'metrics.sample.window.ms', 'num.replica.alter.log.dirs.threads', 'num.replica.fetchers',
   'offsets.commit.required.acks', 'offsets.load.buffer.size',
-  'offsets.topic.compression.codec', 'principal.builder.class', 'producer.id.expiration.check.interval.ms',
+  'offsets.topic.compression.codec', 'principal.builder.class',
   'producer.purgatory.purge.interval.requests', 'queued.max.request.bytes', 'replica.alter.log.dirs.io.max.bytes.per.second',
   'replica.high.watermark.checkpoint.interval.ms', 'replica.selector.class', 'replica.socket.receive.buffer.bytes',
   'replica.socket.timeout.ms', 'replication.quota.window.num', 'replication.quota.window.size.seconds', 'request.timeout.ms',

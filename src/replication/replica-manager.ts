@@ -139,6 +139,22 @@ export interface LogDirDescription {
   readonly topics: readonly { name: string; partitions: readonly { partition: number; size: number; offsetLag: number }[] }[];
 }
 
+/** One producer id's state on a partition, as DescribeProducers reports it. */
+export interface ActiveProducer {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly lastSequence: number;
+  readonly lastTimestamp: number;
+  readonly coordinatorEpoch: number;
+  /** -1 without an open transaction. */
+  readonly currentTxnStartOffset: number;
+}
+
+export interface ActiveProducersResult {
+  readonly errorCode: number;
+  readonly producers: readonly ActiveProducer[];
+}
+
 /** The leader a client should turn to after NOT_LEADER_OR_FOLLOWER, and where to reach it (KIP-951). */
 export interface LeaderNode {
   readonly leaderId: number;
@@ -638,6 +654,32 @@ export class ReplicaManager {
         return { errorCode: errorCodeOf(err), lowWatermark: -1 };
       }
     });
+  }
+
+  // ---------------------------------------------------------------- DescribeProducers
+
+  /**
+   * The producers a hosted partition knows (Kafka's activeProducerState), on its leader or a
+   * follower alike: NOT_LEADER_OR_FOLLOWER when the partition is elsewhere,
+   * UNKNOWN_TOPIC_OR_PARTITION when it does not exist, KAFKA_STORAGE_ERROR when its log
+   * directory is offline.
+   */
+  activeProducers(tp: TopicPartition): ActiveProducersResult {
+    try {
+      const partition = this.requireHosted(tp);
+      const producers = [...partition.log.producerState.activeProducers().values()].map((entry) => ({
+        producerId: entry.producerId,
+        producerEpoch: entry.producerEpoch,
+        lastSequence: entry.lastSeq,
+        lastTimestamp: entry.lastTimestamp,
+        coordinatorEpoch: entry.coordinatorEpoch,
+        currentTxnStartOffset: entry.currentTxnFirstOffset,
+      }));
+      return { errorCode: ErrorCode.NONE, producers };
+    } catch (err) {
+      if (!isExpectedError(err)) this.log.error({ err, partition: partitionKey(tp) }, 'unexpected error describing producers');
+      return { errorCode: errorCodeOf(err), producers: [] };
+    }
   }
 
   // ---------------------------------------------------------------- DescribeLogDirs

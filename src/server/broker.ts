@@ -51,6 +51,11 @@ import { deleteGroupsHandler } from './handlers/42-delete-groups.js';
 import { offsetDeleteHandler } from './handlers/47-offset-delete.js';
 import { consumerGroupHeartbeatHandler } from './handlers/68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './handlers/69-consumer-group-describe.js';
+import { initProducerIdHandler } from './handlers/22-init-producer-id.js';
+import { describeProducersHandler } from './handlers/61-describe-producers.js';
+import { allocateProducerIds } from '../metadata/controller/producer-ids.js';
+import { ProducerIdManager } from '../metadata/producer-id-manager.js';
+import { ErrorCode } from '../protocol/generated/error-codes.js';
 import type { ApiHandler } from './handlers/handler.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { MetadataLog } from './metadata-log.js';
@@ -223,6 +228,7 @@ export class Broker {
       nodeId,
       random,
       now: clock.now(),
+      producerIdExpirationMs: () => brokerConfig(services)['producer.id.expiration.ms'],
     });
     started.push(() => logManager.shutdown(clock.now()));
 
@@ -275,6 +281,14 @@ export class Broker {
         .catch((err: Error) => log.error({ err: err.message }, 'applying metadata to partitions failed'));
     });
 
+    // Producer ids come from the controller in blocks (AllocateProducerIds).
+    const producerIds = new ProducerIdManager(async () => {
+      const block = await services.controller.write((image) =>
+        allocateProducerIds(image, { brokerId: nodeId, brokerEpoch: image.brokers.get(nodeId)?.epoch ?? -1 }),
+      );
+      if (block.error.errorCode !== ErrorCode.NONE) throw new Error(block.error.errorMessage ?? `error code ${block.error.errorCode}`);
+      return { start: block.producerIdStart, length: block.producerIdLen };
+    });
     const registry: HandlerRegistry = new HandlerRegistry(
       [
         apiVersionsHandler(() => registry.ranges(), {
@@ -309,6 +323,8 @@ export class Broker {
         offsetDeleteHandler(groups),
         consumerGroupHeartbeatHandler(groups),
         consumerGroupDescribeHandler(groups),
+        initProducerIdHandler(producerIds, log.child({ component: 'producer-ids' })),
+        describeProducersHandler(replicas),
       ] as ApiHandler[],
     );
 

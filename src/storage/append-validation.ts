@@ -36,6 +36,9 @@ export function validateLeaderAppend(records: Buffer, config: LogConfig, origin:
       throw new InvalidRecordError(`the base offset of a produced batch must be 0, not ${batch.baseOffset}`);
     }
     if (origin === 'client' && batch.isControl) throw new InvalidRecordError('clients may not write control batches');
+    if (origin === 'client' && batch.producerId >= 0 && batch.baseSequence < 0) {
+      throw new InvalidRecordError(`Invalid sequence number ${batch.baseSequence} in record batch with producerId ${batch.producerId}`);
+    }
     if (batch.recordCount !== batch.lastOffsetDelta + 1) {
       throw new InvalidRecordError(`record count ${batch.recordCount} does not match last offset delta ${batch.lastOffsetDelta}`);
     }

@@ -74,6 +74,10 @@ export interface LogManagerConfig {
   readonly 'log.cleaner.enable': boolean;
   readonly 'log.cleaner.backoff.ms': number;
   readonly 'log.cleaner.dedupe.buffer.size': number;
+  /** How long a partition keeps the state of a producer id it has not heard from. */
+  readonly 'producer.id.expiration.ms': number;
+  /** How often partitions look for expired producer ids. */
+  readonly 'producer.id.expiration.check.interval.ms': number;
 }
 
 export const DEFAULT_LOG_MANAGER_CONFIG: Omit<LogManagerConfig, 'log.dirs'> = Object.freeze({
@@ -84,4 +88,6 @@ export const DEFAULT_LOG_MANAGER_CONFIG: Omit<LogManagerConfig, 'log.dirs'> = Ob
   'log.cleaner.enable': true,
   'log.cleaner.backoff.ms': 15_000,
   'log.cleaner.dedupe.buffer.size': 128 * 1024 * 1024,
+  'producer.id.expiration.ms': DAY_MS,
+  'producer.id.expiration.check.interval.ms': 600_000,
 });

@@ -14,6 +14,7 @@ import {
 } from './file-names.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { LogSegment, type IndexSettings } from './log-segment.js';
+import { SNAPSHOT_SUFFIX } from './producer-state/snapshot-files.js';
 
 export interface LoadParams {
   readonly fs: FileSystem;
@@ -109,7 +110,8 @@ async function completeSwaps(params: LoadParams, problems: string[]): Promise<vo
     await swap.flush();
     for (const other of names) {
       const replaced = parseSegmentFileName(other);
-      if (replaced === null || replaced.suffix.endsWith(SWAP_SUFFIX)) continue;
+      // Producer snapshots stay: compaction keeps offsets, so the state they hold is still right.
+      if (replaced === null || replaced.suffix.endsWith(SWAP_SUFFIX) || replaced.suffix === SNAPSHOT_SUFFIX) continue;
       if (replaced.baseOffset >= parsed.baseOffset && replaced.baseOffset < Math.max(end, parsed.baseOffset + 1)) {
         fs.unlink(path.join(dir, other));
       }

@@ -26,6 +26,7 @@ import { LogDirHealth } from './log-dir-health.js';
 import { formatMetaProperties, parseMetaProperties, type MetaProperties } from './meta-properties.js';
 import { LogCleaner } from './cleaner/log-cleaner.js';
 import { PartitionLog } from './partition-log.js';
+import type { ProducerStateConfig } from './producer-state/producer-state-manager.js';
 
 export interface LogManagerParams {
   readonly fs: FileSystem;
@@ -37,6 +38,11 @@ export interface LogManagerParams {
   /** Draws the directory.id of directories formatted here. */
   readonly random: Random;
   readonly now: number;
+  /**
+   * producer.id.expiration.ms as it is now (a dynamic broker config); default: the value in
+   * `config`.
+   */
+  readonly producerIdExpirationMs?: () => number;
 }
 
 /** One entry of log.dirs and its per-directory files. */
@@ -48,7 +54,7 @@ interface LogDir {
   readonly highWatermarks: AtomicFile;
 }
 
-type Task = 'retention' | 'flush' | 'recoveryPointCheckpoint' | 'logStartCheckpoint';
+type Task = 'retention' | 'flush' | 'recoveryPointCheckpoint' | 'logStartCheckpoint' | 'producerExpiration';
 
 /** Kafka's suffix for the directory of a deleted partition, removed after file.delete.delay.ms. */
 export const DELETE_DIR_SUFFIX = '-delete';
@@ -85,7 +91,7 @@ export class LogManager {
           dedupeBufferBytes: params.config['log.cleaner.dedupe.buffer.size'],
         })
       : null;
-    for (const task of ['retention', 'flush', 'recoveryPointCheckpoint', 'logStartCheckpoint'] as const) {
+    for (const task of ['retention', 'flush', 'recoveryPointCheckpoint', 'logStartCheckpoint', 'producerExpiration'] as const) {
       this.lastRun.set(task, params.now);
     }
   }
@@ -152,6 +158,7 @@ export class LogManager {
         logStartOffset: logStartOffsets.get(key),
         highWatermark: highWatermarks.get(key),
         hadCleanShutdown,
+        producerState: this.producerStateConfig,
       });
       this.logs.set(key, log);
     }
@@ -180,6 +187,11 @@ export class LogManager {
     }
   }
 
+  private get producerStateConfig(): ProducerStateConfig {
+    const { params } = this;
+    return { producerIdExpirationMs: params.producerIdExpirationMs ?? (() => params.config['producer.id.expiration.ms']) };
+  }
+
   get offlineDirs(): string[] {
     return this.dirs.filter((d) => d.health.isOffline).map((d) => d.path);
   }
@@ -204,6 +216,7 @@ export class LogManager {
       config: this.params.topicConfig(tp.topic),
       now,
       health: dir.health,
+      producerState: this.producerStateConfig,
     });
     if (topicId !== undefined) await log.writePartitionMetadata(topicId);
     this.logs.set(partitionDirName(tp), log);
@@ -292,6 +305,7 @@ export class LogManager {
   async tick(now: number): Promise<void> {
     const config = this.params.config;
     if (this.due('retention', now, config['log.retention.check.interval.ms'])) this.runRetention(now);
+    if (this.due('producerExpiration', now, config['producer.id.expiration.check.interval.ms'])) this.removeExpiredProducers(now);
     for (const log of this.onlineLogs()) {
       try {
         log.deleteExpiredFiles(now);
@@ -326,6 +340,13 @@ export class LogManager {
       }
     }
     return deleted;
+  }
+
+  /** Forgets, in every log, the producer ids idle for producer.id.expiration.ms; returns how many. */
+  removeExpiredProducers(now: number): number {
+    let removed = 0;
+    for (const log of this.onlineLogs()) removed += log.removeExpiredProducers(now);
+    return removed;
   }
 
   /** Flushes the logs that ask for it (flush.messages, flush.ms, a rolled segment), or all with `all`. */

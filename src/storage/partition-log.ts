@@ -14,6 +14,10 @@ import { LogDirHealth } from './log-dir-health.js';
 import { loadLog } from './log-loader.js';
 import { LogSegment, type IndexSettings } from './log-segment.js';
 import { formatPartitionMetadata } from './partition-metadata.js';
+import { analyzeProducerState, applyProducerState, type ProducerStateAnalysis } from './producer-state/leader-append.js';
+import { type ProducerStateConfig, ProducerStateManager } from './producer-state/producer-state-manager.js';
+import { rebuildProducerState } from './producer-state/rebuild.js';
+import { SnapshotFiles } from './producer-state/snapshot-files.js';
 import { decideRetention, type RetentionReason } from './retention.js';
 import { NO_TIMESTAMP, type TimestampOffset } from './time-index.js';
 
@@ -29,7 +33,12 @@ export interface OpenLogParams {
   readonly logStartOffset?: number;
   readonly highWatermark?: number;
   readonly hadCleanShutdown?: boolean;
+  /** producer.id.expiration.ms; default one day. */
+  readonly producerState?: ProducerStateConfig;
 }
+
+/** Kafka's default producer.id.expiration.ms. */
+export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 24 * 60 * 60 * 1000;
 
 export interface LogAppendInfo {
   readonly firstOffset: number;
@@ -42,6 +51,11 @@ export interface LogAppendInfo {
   readonly logStartOffset: number;
   readonly recordCount: number;
   readonly bytes: number;
+  /**
+   * The append repeated one of a producer's last five batches (same producer id, epoch and
+   * sequences): nothing was written and the offsets are those of the original batch.
+   */
+  readonly duplicate: boolean;
 }
 
 export interface ReadOptions {
@@ -106,6 +120,9 @@ export class PartitionLog {
     state: { logStartOffset: number; logEndOffset: number; recoveryPoint: number; highWatermark: number; now: number },
     /** What recovery cut off while loading (empty after a clean shutdown or an intact log). */
     readonly recoveryProblems: readonly string[],
+    /** Producer ids, epochs and sequences (idempotence), and open transactions. */
+    readonly producerState: ProducerStateManager,
+    private readonly snapshots: SnapshotFiles,
   ) {
     this.activeConfig = config;
     this.startOffset = state.logStartOffset;
@@ -114,6 +131,7 @@ export class PartitionLog {
     this.highWatermarkOffset = Math.min(Math.max(state.highWatermark, state.logStartOffset), state.logEndOffset);
     this.lastFlushMs = state.now;
     this.epochFile = new AtomicFile(fs, path.join(dir, LEADER_EPOCH_CHECKPOINT));
+    snapshots.onDirChange = () => (this.dirDirty = true);
   }
 
   /** Opens (or creates) the log in `dir`, recovering it first if the shutdown was not clean. */
@@ -134,6 +152,26 @@ export class PartitionLog {
         logStartOffset: params.logStartOffset,
         hadCleanShutdown: params.hadCleanShutdown ?? false,
       });
+      const snapshots = new SnapshotFiles(fs, dir);
+      const name = `${params.topicPartition.topic}-${params.topicPartition.partition}`;
+      const producerState = new ProducerStateManager(
+        name,
+        snapshots,
+        params.producerState ?? { producerIdExpirationMs: () => DEFAULT_PRODUCER_ID_EXPIRATION_MS },
+      );
+      producerState.removeStraySnapshots(loaded.segments.map((s) => s.baseOffset));
+      rebuildProducerState(producerState, {
+        segments: loaded.segments,
+        logStartOffset: loaded.logStartOffset,
+        lastOffset: loaded.logEndOffset,
+        reloadFromCleanShutdown: params.hadCleanShutdown ?? false,
+        now,
+      });
+      await snapshots.writePending();
+      const problems = [
+        ...loaded.recoveryProblems,
+        ...producerState.snapshotProblems.map((p) => `producer snapshot at ${p.offset}: ${p.problem}; deleted`),
+      ];
       return new PartitionLog(
         fs,
         dir,
@@ -143,7 +181,9 @@ export class PartitionLog {
         loaded.segments,
         loaded.epochCache,
         { ...loaded, highWatermark: params.highWatermark ?? loaded.logStartOffset, now },
-        loaded.recoveryProblems,
+        problems,
+        producerState,
+        snapshots,
       );
     } catch (err) {
       throw health.storageError(err, `loading ${dir}`);
@@ -220,7 +260,23 @@ export class PartitionLog {
       if (logAppendTime !== NO_TIMESTAMP) batch.setLogAppendTime(logAppendTime);
       offset += batch.lastOffsetDelta + 1;
     }
-    return this.write(records, batches, now, logAppendTime);
+    const producers = analyzeProducerState(this.producerState, batches, origin);
+    if (producers.duplicate !== null) {
+      const { firstOffset, lastOffset, timestamp } = producers.duplicate;
+      return {
+        firstOffset,
+        lastOffset,
+        maxTimestamp: NO_TIMESTAMP,
+        offsetOfMaxTimestamp: -1,
+        // Kafka answers the original batch's timestamp here, whatever the timestamp type.
+        logAppendTime: timestamp,
+        logStartOffset: this.startOffset,
+        recordCount: 0,
+        bytes: 0,
+        duplicate: true,
+      };
+    }
+    return this.write(records, batches, now, logAppendTime, producers);
   }
 
   /** Appends batches replicated from the leader, offsets as the leader assigned them. */
@@ -230,12 +286,28 @@ export class PartitionLog {
     if (batches.length > 0 && batches[0].baseOffset < this.nextOffset) {
       throw new InvalidRecordError(`replicated batch at offset ${batches[0].baseOffset} is below the log end ${this.nextOffset}`);
     }
-    return this.write(records, batches, now, NO_TIMESTAMP);
+    return this.write(records, batches, now, NO_TIMESTAMP, analyzeProducerState(this.producerState, batches, 'replication'));
   }
 
-  private write(records: Buffer, batches: readonly RecordBatchHeader[], now: number, logAppendTime: number): LogAppendInfo {
+  private write(
+    records: Buffer,
+    batches: readonly RecordBatchHeader[],
+    now: number,
+    logAppendTime: number,
+    producers: ProducerStateAnalysis,
+  ): LogAppendInfo {
     if (batches.length === 0) {
-      return { firstOffset: -1, lastOffset: -1, maxTimestamp: NO_TIMESTAMP, offsetOfMaxTimestamp: -1, logAppendTime, logStartOffset: this.startOffset, recordCount: 0, bytes: 0 };
+      return {
+        firstOffset: -1,
+        lastOffset: -1,
+        maxTimestamp: NO_TIMESTAMP,
+        offsetOfMaxTimestamp: -1,
+        logAppendTime,
+        logStartOffset: this.startOffset,
+        recordCount: 0,
+        bytes: 0,
+        duplicate: false,
+      };
     }
     let maxTimestamp = NO_TIMESTAMP;
     let offsetOfMaxTimestamp = -1;
@@ -259,7 +331,19 @@ export class PartitionLog {
     this.nextOffset = lastOffset + 1;
     this.appendedMessages += recordCount;
     for (const batch of batches) this.epochCache.assign(batch.partitionLeaderEpoch, batch.baseOffset);
-    return { firstOffset, lastOffset, maxTimestamp, offsetOfMaxTimestamp, logAppendTime, logStartOffset: this.startOffset, recordCount, bytes: records.length };
+    applyProducerState(this.producerState, producers);
+    this.producerState.updateMapEndOffset(this.nextOffset);
+    return {
+      firstOffset,
+      lastOffset,
+      maxTimestamp,
+      offsetOfMaxTimestamp,
+      logAppendTime,
+      logStartOffset: this.startOffset,
+      recordCount,
+      bytes: records.length,
+      duplicate: false,
+    };
   }
 
   /** Kafka's roll conditions: segment.bytes, segment.ms, a full index, a relative offset past int32. */
@@ -292,6 +376,9 @@ export class PartitionLog {
     const segment = LogSegment.create(this.fs, this.dir, baseOffset, indexSettings(this.activeConfig), now);
     this.segments.push(segment);
     this.dirDirty = true;
+    // The state at the new segment's start, so recovery of this segment starts from it (written at the next flush).
+    this.producerState.updateMapEndOffset(baseOffset);
+    this.producerState.takeSnapshot();
     return segment;
   }
 
@@ -425,10 +512,11 @@ export class PartitionLog {
       const removed = this.segments.splice(i + 1);
       this.scheduleDeletion(removed, now);
       this.segments[i].truncateTo(offset, now);
+      this.afterTruncation(offset);
+      this.rebuildProducerState(offset, now);
     } catch (err) {
       throw this.health.storageError(err, `truncation of ${this.dir}`);
     }
-    this.afterTruncation(offset);
     return true;
   }
 
@@ -439,12 +527,30 @@ export class PartitionLog {
     try {
       this.scheduleDeletion(this.segments.splice(0), now);
       this.segments.push(LogSegment.create(this.fs, this.dir, offset, indexSettings(this.activeConfig), now));
+      this.epochCache.clear();
+      this.startOffset = offset;
+      this.afterTruncation(offset);
+      this.producerState.truncateFullyAndStartAt(offset);
+      this.rebuildProducerState(offset, now);
     } catch (err) {
       throw this.health.storageError(err, `truncation of ${this.dir}`);
     }
-    this.epochCache.clear();
-    this.startOffset = offset;
-    this.afterTruncation(offset);
+  }
+
+  /** Producer state back to what the log holds up to `offset` (after a truncation), as Kafka's rebuildProducerState. */
+  private rebuildProducerState(offset: number, now: number): void {
+    rebuildProducerState(this.producerState, {
+      segments: this.segments,
+      logStartOffset: this.startOffset,
+      lastOffset: offset,
+      reloadFromCleanShutdown: false,
+      now,
+    });
+  }
+
+  /** Forgets producers idle for producer.id.expiration.ms (Kafka's periodic removeExpiredProducers). */
+  removeExpiredProducers(now: number): number {
+    return this.producerState.removeExpiredProducers(now);
   }
 
   private refuseDuringSwap(): void {
@@ -472,6 +578,7 @@ export class PartitionLog {
     if (offset <= this.startOffset) return false;
     this.startOffset = offset;
     this.epochCache.truncateFromStart(offset);
+    this.producerState.onLogStartOffsetIncremented(offset);
     return true;
   }
 
@@ -504,6 +611,13 @@ export class PartitionLog {
       this.startOffset = firstKept;
       this.epochCache.truncateFromStart(firstKept);
     }
+    try {
+      // The snapshots of the deleted segments go with them (Kafka's deleteProducerSnapshots).
+      this.producerState.deleteSnapshotsBefore(firstKept);
+    } catch (err) {
+      throw this.health.storageError(err, `retention in ${this.dir}`);
+    }
+    this.producerState.onLogStartOffsetIncremented(this.startOffset);
     return decision;
   }
 
@@ -611,6 +725,7 @@ export class PartitionLog {
     this.dirDirty = false;
     try {
       await Promise.all(segments.map((s) => s.flush()));
+      await this.snapshots.writePending();
       if (syncDir) await this.fs.syncDir(this.dir);
       const epochs = formatEpochCheckpoint(this.epochCache.entries);
       if (epochs.toString() !== this.writtenEpochs) {
@@ -646,6 +761,8 @@ export class PartitionLog {
     if (!this.health.isOffline) {
       try {
         this.active.onBecomeInactive();
+        // A snapshot at the log end, so the next start need not scan the log (Kafka's close).
+        this.producerState.takeSnapshot();
       } catch (err) {
         throw this.health.storageError(err, `close of ${this.dir}`);
       }
@@ -659,6 +776,7 @@ export class PartitionLog {
   /** Closes the files without flushing anything: the directory went offline, or a simulated crash. */
   abandon(): void {
     this.closed = true;
+    this.snapshots.dropPending();
     for (const segment of this.segments) segment.closeHandles();
   }
 }

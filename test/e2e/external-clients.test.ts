@@ -10,6 +10,7 @@ import { CompressionType } from '../../src/protocol/records/batch-header.js';
 import { BrokerProcess, tempDataDir } from './support/broker-process.js';
 import { testConnectionOptions } from '../support/connection-options.js';
 import { storedCodecs } from './support/stored-codecs.js';
+import { storedBatches } from './support/idempotence.js';
 import { type Codec, CODEC_TYPES } from './support/codecs.js';
 import { waitFor } from '../support/wait-for.js';
 import { type DescribedGroup, GroupAdmin, type PartitionOffsets } from './support/group-admin.js';
@@ -561,6 +562,19 @@ describeClient(
       expect(report.configs).toEqual({ 'retention.ms': '3600000', 'cleanup.policy': 'delete' });
       expectRoundTrip(report, sent);
       expect(storedCodecs(broker.dataDir, topic)).toEqual(new Set([CODEC_TYPES[codec]]));
+    });
+
+    describe('idempotent producer', () => {
+      it('gets a producer id and produces every message once with sequence numbers', async () => {
+        const topic = 'sarama-idempotent';
+        const sent = messages(indexHeader);
+        const report = await sarama(topic, sent, ['-version', '2.0.0', '-create', '3', '-idempotent']);
+        expectRoundTrip(report, sent);
+        const batches = PARTITIONS.flatMap((p) => storedBatches(broker.dataDir, topic, p));
+        expect(batches.length).toBeGreaterThan(0);
+        expect(new Set(batches.map((b) => b.producerId)).size).toBe(1);
+        expect(batches.every((b) => b.producerId >= 0 && b.producerEpoch === 0 && b.baseSequence >= 0)).toBe(true);
+      });
     });
 
     describe('consumer groups', () => {

@@ -165,15 +165,37 @@ describe('ReplicaManager produce', () => {
     await plane.createTopic('plain', { configs: { 'compression.type': 'uncompressed' } });
     await plane.createTopic('kept');
     const batch = () =>
-      batchOf([{ key: 'k', value: 'v1', headers: [{ key: 'h', value: Buffer.from('x') }] }, 'v2'], { compression: CompressionType.Gzip, producerId: 7 });
+      batchOf([{ key: 'k', value: 'v1', headers: [{ key: 'h', value: Buffer.from('x') }] }, 'v2'], { compression: CompressionType.Gzip, producerId: 7, baseSequence: 0 });
     for (const topic of ['lz4', 'plain', 'kept']) expect((await plane.produce(topic, 0, batch())).errorCode).toBe(ErrorCode.NONE);
     expect(stored(plane, 'lz4').map((r) => [r.compression, r.value])).toEqual([[CompressionType.Lz4, 'v1'], [CompressionType.Lz4, 'v2']]);
     expect(stored(plane, 'plain').map((r) => r.compression)).toEqual([CompressionType.None, CompressionType.None]);
     expect(stored(plane, 'kept').map((r) => r.compression)).toEqual([CompressionType.Gzip, CompressionType.Gzip]);
     const log = plane.replicas.hostedPartition({ topic: 'lz4', partition: 0 })!.log;
     const rebuilt = batchViews(readSlice(log.read(0, 1 << 20).records!))![0];
-    expect(rebuilt.producerId).toBe(7);
+    expect([rebuilt.producerId, rebuilt.baseSequence]).toEqual([7, 0]);
     expect(decodeBatchRecords(rebuilt)[0].headers).toEqual([{ key: 'h', value: Buffer.from('x') }]);
+  });
+
+  it('acknowledges a retried idempotent batch with its original offset and answers sequence errors', async () => {
+    const plane = await DataPlane.start();
+    await plane.createTopic('idem');
+    const batch = (baseSequence: number, values: string[]) => batchOf(values, { producerId: 11, producerEpoch: 0, baseSequence });
+    expect((await plane.produce('idem', 0, batch(0, ['a', 'b']))).baseOffset).toBe(0);
+    expect((await plane.produce('idem', 0, batch(2, ['c']))).baseOffset).toBe(2);
+    const retried = await plane.produce('idem', 0, batch(0, ['a', 'b']));
+    expect([retried.errorCode, retried.baseOffset, retried.logStartOffset]).toEqual([ErrorCode.NONE, 0, 0]);
+    const gap = await plane.produce('idem', 0, batch(9, ['x']));
+    expect([gap.errorCode, gap.baseOffset, gap.logStartOffset, gap.errorMessage, gap.recordErrors]).toEqual([
+      ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER,
+      -1,
+      0,
+      null,
+      [],
+    ]);
+    expect((await plane.produce('idem', 0, batchOf(['new'], { producerId: 11, producerEpoch: 1, baseSequence: 0 }))).baseOffset).toBe(3);
+    const stale = await plane.produce('idem', 0, batch(3, ['old']));
+    expect([stale.errorCode, stale.logStartOffset]).toEqual([ErrorCode.INVALID_PRODUCER_EPOCH, 0]);
+    expect(plane.replicas.hostedPartition({ topic: 'idem', partition: 0 })!.log.logEndOffset).toBe(4);
   });
 
   it('checks max.message.bytes on the batch the producer sent, before recompression', async () => {

@@ -191,7 +191,14 @@ export function topicIdOf(n: number): string {
 /** A producer's batch of string records, timestamps `now` unless given. */
 export function batchOf(
   values: readonly (string | { key?: string | null; value: string | null; timestamp?: number; headers?: RecordInput['headers'] })[],
-  options: { timestamp?: number; compression?: CompressionType; logAppendTime?: number; producerId?: number } = {},
+  options: {
+    timestamp?: number;
+    compression?: CompressionType;
+    logAppendTime?: number;
+    producerId?: number;
+    producerEpoch?: number;
+    baseSequence?: number;
+  } = {},
 ): Buffer {
   return buildRecordBatch({
     records: values.map((v) => {
@@ -207,5 +214,7 @@ export function batchOf(
     compression: options.compression,
     logAppendTime: options.logAppendTime,
     producerId: options.producerId,
+    producerEpoch: options.producerEpoch,
+    baseSequence: options.baseSequence,
   });
 }

@@ -6,6 +6,8 @@ import { readSlice } from '../../src/storage/file-slice.js';
 import { DEFAULT_LOG_MANAGER_CONFIG, logConfig, NEVER, type LogConfig } from '../../src/storage/log-config.js';
 import { LogManager } from '../../src/storage/log-manager.js';
 import type { PartitionLog } from '../../src/storage/partition-log.js';
+import { ProducerStateManager } from '../../src/storage/producer-state/producer-state-manager.js';
+import { rebuildProducerState } from '../../src/storage/producer-state/rebuild.js';
 import { batch, decodeRecords, splitBatches, type DecodedRecord } from './support/batches.js';
 import { FuzzModel } from './support/fuzz-model.js';
 import { readAll } from './support/memory-log.js';
@@ -33,6 +35,13 @@ class FuzzRun {
   readonly config: LogConfig;
   readonly steps: string[] = [];
   manager!: LogManager;
+  /** The last batch each idempotent producer sent: its sequences and where it was stored. */
+  readonly lastSent = new Map<number, { seq: number; count: number; firstOffset: number }>();
+  /**
+   * The highest log start offset so far. A crash can bring back batches below a log start that
+   * was not checkpointed yet; the producer state of those, as in Kafka, may be gone.
+   */
+  highestLogStart = 0;
 
   constructor(readonly seed: number) {
     this.random = new SeededRandom(seed);
@@ -102,8 +111,23 @@ class FuzzRun {
       timestamp: now - this.random.int(1_000),
     }));
     const compression = this.random.pick([0, 0, 0, 1, 2, 3, 4]);
-    const info = this.log.appendAsLeader(batch(records, { compression }), 1, now);
-    this.note(`append ${count} records at ${info.firstOffset}`);
+    const producerId = this.random.chance(0.4) ? 1 + this.random.int(2) : -1;
+    const entry = producerId < 0 ? undefined : this.log.producerState.lastEntry(producerId);
+    const sent = this.lastSent.get(producerId);
+    if (sent !== undefined && entry?.findDuplicateBatch(0, sent.seq, sent.seq + sent.count - 1) && this.random.chance(0.3)) {
+      // A producer retrying its last batch: acknowledged with the original offset, nothing written.
+      const retry = batch(records.slice(0, 1).concat(Array(sent.count - 1).fill(records[0])), { producerId, producerEpoch: 0, baseSequence: sent.seq });
+      const end = this.log.logEndOffset;
+      const info = this.log.appendAsLeader(retry, 1, now);
+      this.note(`retry of producer ${producerId} seq ${sent.seq}: duplicate of ${info.firstOffset}`);
+      expect([info.duplicate, info.firstOffset, this.log.logEndOffset]).toEqual([true, sent.firstOffset, end]);
+      return;
+    }
+    const seq = entry === undefined || entry.lastSeq < 0 ? 0 : entry.lastSeq + 1;
+    const options = producerId < 0 ? { compression } : { compression, producerId, producerEpoch: 0, baseSequence: seq };
+    const info = this.log.appendAsLeader(batch(records, options), 1, now);
+    if (producerId >= 0) this.lastSent.set(producerId, { seq, count, firstOffset: info.firstOffset });
+    this.note(`append ${count} records at ${info.firstOffset}${producerId < 0 ? '' : ` from producer ${producerId} seq ${seq}`}`);
     const stamped = records.map((rec, i) => ({
       offset: info.firstOffset + i,
       key: rec.key,
@@ -154,6 +178,7 @@ class FuzzRun {
     this.note(`truncate to ${target}`);
     await this.manager.truncateTo(TP, target, this.clock.now());
     this.model.truncatedTo(target);
+    this.forgetSentFrom(target);
   }
 
   async deleteRecords(): Promise<void> {
@@ -209,6 +234,12 @@ class FuzzRun {
     expect(log.logStartOffset).toBeLessThanOrEqual(Math.max(this.model.logStart, log.segmentBaseOffsets[0]));
     this.model.replaceWith(recovered, log.logStartOffset, log.logEndOffset);
     log.updateHighWatermark(log.logEndOffset);
+    this.forgetSentFrom(log.logEndOffset);
+  }
+
+  /** Batches at or after `offset` are gone: their producers cannot retry them as duplicates. */
+  private forgetSentFrom(offset: number): void {
+    for (const [producerId, sent] of this.lastSent) if (sent.firstOffset >= offset) this.lastSent.delete(producerId);
   }
 
   /**
@@ -259,6 +290,7 @@ class FuzzRun {
     }
     expect(log.highWatermark).toBe(Math.min(hw, log.logEndOffset));
     log.updateHighWatermark(log.logEndOffset);
+    this.forgetSentFrom(log.logEndOffset);
   }
 
   /** The invariants that hold after every step. */
@@ -281,7 +313,37 @@ class FuzzRun {
       else expect(end).toBe(log.logEndOffset);
     }
     expect(this.readRecords()).toEqual(this.model.records);
+    // The producer state agrees with the log about every producer with batches in it (compaction may remove a producer's last batch).
+    this.highestLogStart = Math.max(this.highestLogStart, log.logStartOffset);
+    if (!this.compacted) {
+      const live = producerSummary(log.producerState);
+      for (const [producerId, last] of Object.entries(replayedProducers(log))) {
+        if (last[2] < this.highestLogStart) continue;
+        expect(live[Number(producerId)], `state of producer ${producerId}`).toEqual(last);
+      }
+    }
   }
+}
+
+/** Per producer id: epoch, last sequence, last offset. */
+function producerSummary(manager: ProducerStateManager): Record<number, [number, number, number]> {
+  const out: Record<number, [number, number, number]> = {};
+  for (const [id, e] of manager.activeProducers()) out[id] = [e.producerEpoch, e.lastSeq, e.lastDataOffset];
+  return out;
+}
+
+/** The producer state a replay of the whole log gives. */
+function replayedProducers(log: PartitionLog): Record<number, [number, number, number]> {
+  const store = { offsets: () => [], read: () => Buffer.alloc(0), write: () => {}, delete: () => {} };
+  const manager = new ProducerStateManager('replay', store, { producerIdExpirationMs: () => Number.MAX_SAFE_INTEGER });
+  rebuildProducerState(manager, {
+    segments: log.segmentList,
+    logStartOffset: log.logStartOffset,
+    lastOffset: log.logEndOffset,
+    reloadFromCleanShutdown: false,
+    now: 0,
+  });
+  return producerSummary(manager);
 }
 
 describe('storage op-fuzz', () => {

@@ -50,6 +50,7 @@ func main() {
 	version := flag.String("version", "", "Kafka version sarama assumes (default: sarama's own default, its oldest)")
 	compression := flag.String("compression", "none", "none, gzip, snappy, lz4 or zstd")
 	create := flag.Int("create", 0, "create the topic with this many partitions with the cluster admin, and describe its configs")
+	idempotent := flag.Bool("idempotent", false, "produce with an idempotent producer (needs -version 0.11.0 or later)")
 	flag.Parse()
 
 	var messages []message
@@ -69,6 +70,10 @@ func main() {
 	config.Producer.Return.Successes = true
 	config.Metadata.Retry.Max = 20
 	config.Metadata.Retry.Backoff = 100 * time.Millisecond
+	if *idempotent {
+		config.Producer.Idempotent = true
+		config.Net.MaxOpenRequests = 1
+	}
 
 	var out result
 	if *create > 0 {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CompressionType } from '../../../src/protocol/records/batch-header.js';
+import { buildTxnMarkerBatch, ControlRecordType } from '../../../src/protocol/records/control-record.js';
 import { ManualClock } from '../../../src/util/clock.js';
 import { MemoryFileSystem, type FaultOperation } from '../../../src/util/memory-file-system.js';
 import { SeededRandom } from '../../../src/util/random.js';
@@ -134,12 +135,16 @@ describe('LogCleaner', () => {
   it('keeps transactional and control batches', async () => {
     const env = await setup();
     env.log.appendAsLeader(batch([{ key: 'a', value: 'txn' }], { isTransactional: true, producerId: 7, producerEpoch: 0, baseSequence: 0 }), 0, env.clock.now());
-    env.log.appendAsLeader(batch([{ key: null, value: 'marker' }], { isControl: true, isTransactional: true, producerId: 7 }), 0, env.clock.now(), 'coordinator');
+    const marker = buildTxnMarkerBatch({ type: ControlRecordType.Commit, producerId: 7, producerEpoch: 0, coordinatorEpoch: 0, timestamp: 1_000 });
+    env.log.appendAsLeader(marker, 0, env.clock.now(), 'coordinator');
     await produce(env, [{ key: 'a', value: 'plain' }, { key: 'a', value: 'newer' }]);
     env.log.roll(env.clock.now());
     await commit(env);
     await cleanFully(env);
-    expect(contents(env.log)).toEqual(['0:a=txn', '1:null=marker', '3:a=newer']);
+    const kept = decodeRecords(readAll(env.log));
+    expect(kept.map((r) => r.offset)).toEqual([0, 1, 3]);
+    expect([kept[0].value, kept[2].value]).toEqual(['txn', 'newer']);
+    expect(splitBatches(readAll(env.log)).map((b) => b.isControl)).toEqual([false, true, false]);
   });
 
   it('rejects keyless records in a compacted topic and accepts them elsewhere', async () => {
