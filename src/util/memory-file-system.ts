@@ -202,6 +202,32 @@ export class MemoryFileSystem implements FileSystem {
     node.dirtyFrom = Infinity;
   }
 
+  /**
+   * The file system as one process sees it: every call fails with EBADF after the next crash, as
+   * the process that made it died in it. Without this, work a crashed instance still had queued
+   * (an async flush) would go on writing next to the instance started after the crash.
+   */
+  process(): FileSystem {
+    const generation = this.generation;
+    const alive = (p: string): void => this.checkGeneration(generation, p);
+    return {
+      open: (p, mode) => (alive(p), this.open(p, mode)),
+      readFile: (p) => (alive(p), this.readFile(p)),
+      exists: (p) => (alive(p), this.exists(p)),
+      stat: (p) => (alive(p), this.stat(p)),
+      readdir: (p) => (alive(p), this.readdir(p)),
+      mkdir: (p) => (alive(p), this.mkdir(p)),
+      rename: (from, to) => (alive(from), this.rename(from, to)),
+      unlink: (p) => (alive(p), this.unlink(p)),
+      rmdir: (p) => (alive(p), this.rmdir(p)),
+      syncDir: async (p) => {
+        alive(p);
+        await this.syncDir(p);
+        alive(p);
+      },
+    };
+  }
+
   /** @internal used by handles */
   checkGeneration(generation: number, p: string): void {
     if (generation !== this.generation) throw new FileSystemError('EBADF', 'handle', p);

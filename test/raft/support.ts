@@ -7,6 +7,7 @@ import { splitRecordBatches } from '../../src/raft/record-batches.js';
 import { SingleNodeRaft } from '../../src/raft/single-node-raft.js';
 import { MetadataLog, type MetadataLogParams } from '../../src/server/metadata-log.js';
 import { ManualClock } from '../../src/util/clock.js';
+import type { FileSystem } from '../../src/util/file-system.js';
 import { SILENT_LOGGER } from '../../src/util/logger.js';
 import { MemoryFileSystem } from '../../src/util/memory-file-system.js';
 import { SeededRandom } from '../../src/util/random.js';
@@ -27,9 +28,10 @@ export class RaftEnv {
     this.fs = new MemoryFileSystem(this.clock, new SeededRandom(seed));
   }
 
-  openLog(): Promise<MetadataLog> {
+  /** Opens the metadata log as a new process would: its file system dies with the next crash. */
+  openLog(fs: FileSystem = this.fs.process()): Promise<MetadataLog> {
     return MetadataLog.open({
-      fs: this.fs,
+      fs,
       metadataLogDir: METADATA_LOG_DIR,
       clock: this.clock,
       segmentBytes: 1024 * 1024 * 1024,
@@ -39,9 +41,10 @@ export class RaftEnv {
   }
 
   async startRaft(log?: MetadataLog): Promise<SingleNodeRaft> {
+    const fs = this.fs.process();
     return SingleNodeRaft.start({
-      log: log ?? (await this.openLog()),
-      fs: this.fs,
+      log: log ?? (await this.openLog(fs)),
+      fs,
       nodeId: NODE_ID,
       clock: this.clock,
       logger: SILENT_LOGGER,

@@ -35,6 +35,19 @@ describe('MemoryFileSystem', () => {
     expect(fs.stat('/d/a')).toMatchObject({ size: 3, isDirectory: false, mtimeMs: 1_000 });
   });
 
+  it('gives each process a view that dies with the next crash, while a process started after it works', async () => {
+    const fs = await freshFs();
+    const crashed = fs.process();
+    crashed.open('/d/a', 'create').close();
+    fs.crash();
+    expect(codeOf(() => crashed.open('/d/b', 'create'))).toBe('EBADF');
+    expect(codeOf(() => crashed.rename('/d/a', '/d/c'))).toBe('EBADF');
+    await expect(crashed.syncDir('/d')).rejects.toMatchObject({ code: 'EBADF' });
+    const restarted = fs.process();
+    restarted.open('/d/b', 'create').close();
+    expect(restarted.readdir('/d')).toEqual(['b']);
+  });
+
   it('lists, renames and removes entries', async () => {
     const fs = await freshFs();
     fs.open('/d/b', 'create').close();
