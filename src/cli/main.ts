@@ -1,9 +1,13 @@
 import yargs, { type Argv } from 'yargs';
 import type { CommandContext } from './command-context.js';
 import { configsCommand } from './commands/configs.js';
+import { consumeCommand } from './commands/consume.js';
 import { dumpLogCommand } from './commands/dump-log.js';
 import { getOffsetsCommand } from './commands/get-offsets.js';
+import { groupsCommand } from './commands/groups.js';
 import { healthcheckCommand } from './commands/healthcheck.js';
+import { consumerPerfCommand, perfCommand, producerPerfCommand } from './commands/perf.js';
+import { produceCommand } from './commands/produce.js';
 import { serverCommand } from './commands/server.js';
 import { topicsCommand } from './commands/topics.js';
 
@@ -23,6 +27,10 @@ export async function main(args: readonly string[]): Promise<number> {
     .command(configsCommand('configs', context('configs')))
     .command(getOffsetsCommand('get-offsets', context('get-offsets')))
     .command(dumpLogCommand('dump-log', context('dump-log')))
+    .command(groupsCommand('groups', context('groups')))
+    .command(produceCommand('produce', context('produce')))
+    .command(consumeCommand('consume', context('consume')))
+    .command(perfCommand(context))
     .demandCommand(1, 'name a command: gregor server starts a broker');
   return (await parse(program, 'gregor')) ?? exitCode;
 }
@@ -55,6 +63,11 @@ const KAFKA_SCRIPTS = {
   'kafka-configs': (y: Argv, context: CommandContext) => y.command(configsCommand('$0', context)),
   'kafka-get-offsets': (y: Argv, context: CommandContext) => y.command(getOffsetsCommand('$0', context)),
   'kafka-dump-log': (y: Argv, context: CommandContext) => y.command(dumpLogCommand('$0', context)),
+  'kafka-consumer-groups': (y: Argv, context: CommandContext) => y.command(groupsCommand('$0', context)),
+  'kafka-console-producer': (y: Argv, context: CommandContext) => y.command(produceCommand('$0', context)),
+  'kafka-console-consumer': (y: Argv, context: CommandContext) => y.command(consumeCommand('$0', context)),
+  'kafka-producer-perf-test': (y: Argv, context: CommandContext) => y.command(producerPerfCommand('$0', context)),
+  'kafka-consumer-perf-test': (y: Argv, context: CommandContext) => y.command(consumerPerfCommand('$0', context)),
 } as const;
 
 export type KafkaScript = keyof typeof KAFKA_SCRIPTS;

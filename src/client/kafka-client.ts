@@ -37,6 +37,13 @@ export interface SendOptions<Res> {
 /** A request, or a function that builds it for the version it will be sent at. */
 export type RequestFor<Req> = Req | ((version: number) => Req);
 
+/** A coordinator as FindCoordinator names it. */
+export interface CoordinatorNode {
+  readonly nodeId: number;
+  readonly host: string;
+  readonly port: number;
+}
+
 /** FindCoordinator key types. */
 export const CoordinatorType = { Group: 0, Transaction: 1 } as const;
 export type CoordinatorType = (typeof CoordinatorType)[keyof typeof CoordinatorType];
@@ -74,7 +81,7 @@ export class KafkaClient {
   /** Bootstrap servers are nodes -1, -2, ... until metadata names the brokers. */
   private readonly bootstrapNodeIds: readonly number[];
   private readonly topicsOfInterest = new Set<string>();
-  private readonly coordinators = new Map<string, number>();
+  private readonly coordinators = new Map<string, CoordinatorNode>();
   private cached: ClusterMetadata | null = null;
   private stale = false;
   private refreshing: Promise<ClusterMetadata> | null = null;
@@ -180,6 +187,19 @@ export class KafkaClient {
     return this.sendToCoordinator(CoordinatorType.Group, groupId, api, request, options);
   }
 
+  /** The coordinator of a consumer group (FindCoordinator, cached as for sendToGroupCoordinator). */
+  groupCoordinator(groupId: string): Promise<CoordinatorNode> {
+    const cacheKey = `${CoordinatorType.Group}:${groupId}`;
+    return this.retrying(async () => {
+      let node = this.coordinators.get(cacheKey);
+      if (node === undefined) {
+        node = await this.findCoordinator(CoordinatorType.Group, groupId);
+        this.coordinators.set(cacheKey, node);
+      }
+      return node;
+    });
+  }
+
   /** Sends to the coordinator of a transactional id, found with FindCoordinator and cached. */
   sendToTransactionCoordinator<Req, Res>(
     transactionalId: string,
@@ -200,12 +220,12 @@ export class KafkaClient {
     const cacheKey = `${type}:${key}`;
     return this.retrying(
       async () => {
-        let nodeId = this.coordinators.get(cacheKey);
-        if (nodeId === undefined) {
-          nodeId = await this.findCoordinator(type, key);
-          this.coordinators.set(cacheKey, nodeId);
+        let node = this.coordinators.get(cacheKey);
+        if (node === undefined) {
+          node = await this.findCoordinator(type, key);
+          this.coordinators.set(cacheKey, node);
         }
-        return this.sendOnce(nodeId, api, request, options);
+        return this.sendOnce(node.nodeId, api, request, options);
       },
       (err) => {
         if (err instanceof ConnectionError || (err instanceof KafkaProtocolError && MOVED_COORDINATOR_ERRORS.has(err.errorCode))) {
@@ -216,7 +236,7 @@ export class KafkaClient {
   }
 
   /** One FindCoordinator round trip: v4+ batches keys, earlier versions take one. */
-  private async findCoordinator(type: CoordinatorType, key: string): Promise<number> {
+  private async findCoordinator(type: CoordinatorType, key: string): Promise<CoordinatorNode> {
     const context = `FindCoordinator for ${type === CoordinatorType.Group ? 'group' : 'transactional id'} ${key}`;
     let sentVersion = -1;
     const response = await this.sendOnce(
@@ -233,7 +253,7 @@ export class KafkaClient {
     if (!found) throw new KafkaProtocolError(ErrorCode.COORDINATOR_NOT_AVAILABLE, context, 'the response has no entry for the key');
     throwIfError(found.errorCode, context, found.errorMessage);
     this.pool.setAddress(found.nodeId, { host: found.host, port: found.port });
-    return found.nodeId;
+    return { nodeId: found.nodeId, host: found.host, port: found.port };
   }
 
   private async sendOnce<Req, Res>(nodeId: number, api: ApiDefinition<Req, Res>, request: RequestFor<Req>, options: SendOptions<Res>): Promise<Res> {

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { kafkaScript } from '../src/cli/main.js';
+
+process.exitCode = await kafkaScript('kafka-console-producer', process.argv.slice(2));
