@@ -5,6 +5,7 @@ import { recordBatchToMessageSet } from '../protocol/records/legacy/down-convert
 import type { LegacyMagic } from '../protocol/records/legacy/message.js';
 import { KafkaStorageError } from '../storage/errors.js';
 import { readSlice } from '../storage/file-slice.js';
+import type { AbortedTxn } from '../storage/transaction-index.js';
 import { batchViews } from './batch-views.js';
 import type { FetchPartitionId, FetchTarget, SessionPartitionResult } from './fetch-session.js';
 import { type EpochEndOffset, failedRead, type LogReadResult, READ_COMMITTED } from './log-reads.js';
@@ -26,8 +27,8 @@ export interface FetchedPartition extends FetchPartitionId {
   readonly lastStableOffset: number;
   readonly logStartOffset: number;
   readonly divergingEpoch: EpochEndOffset | null;
-  /** [] for read_committed reads (no transaction has aborted yet), null otherwise. */
-  readonly abortedTransactions: readonly never[] | null;
+  /** read_committed reads: the aborted transactions overlapping the records ([] if none); null otherwise. */
+  readonly abortedTransactions: readonly AbortedTxn[] | null;
   /** Whole batches as stored (converted for versions before v4); null for partitions refused before reading. */
   readonly records: Buffer | null;
 }
@@ -96,6 +97,7 @@ export function loadFetched(pending: PendingPartition, partition: Partition | un
   const fitted = recordsForVersion(records, reader.version);
   if ('errorCode' in fitted) return refusedFetch(id, fitted.errorCode);
   const readCommitted = reader.isolationLevel === READ_COMMITTED && read.errorCode === ErrorCode.NONE && read.divergingEpoch === null;
+  const abortedTransactions = readCommitted ? (read.abortedTransactions ?? []) : null;
   return {
     ...id,
     errorCode: fetchErrorCode(read.errorCode, reader.version),
@@ -103,7 +105,7 @@ export function loadFetched(pending: PendingPartition, partition: Partition | un
     lastStableOffset: read.lastStableOffset,
     logStartOffset: read.logStartOffset,
     divergingEpoch: read.divergingEpoch,
-    abortedTransactions: readCommitted ? [] : null,
+    abortedTransactions,
     records: fitted.records,
   };
 }

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../protocol/generated/error-codes.js';
 import { OffsetOutOfRangeError } from '../storage/errors.js';
 import { type FileSlice, readSlice } from '../storage/file-slice.js';
+import type { AbortedTxn } from '../storage/transaction-index.js';
 import { kafkaError } from './errors.js';
 import type { PartitionFetchData } from './fetch-session.js';
 import type { Partition } from './partition.js';
@@ -35,11 +36,13 @@ export interface LogReadResult {
   readonly lastStableOffset: number;
   readonly logStartOffset: number;
   readonly divergingEpoch: EpochEndOffset | null;
+  /** read_committed consumers: the aborted transactions overlapping the records read ([] if none); otherwise null. */
+  readonly abortedTransactions: readonly AbortedTxn[] | null;
 }
 
 /** A read that failed: no offsets (-1), no records (Kafka's createLogReadResult). */
 export function failedRead(errorCode: number): LogReadResult {
-  return { errorCode, slice: null, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, divergingEpoch: null };
+  return { errorCode, slice: null, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, divergingEpoch: null, abortedTransactions: null };
 }
 
 /**
@@ -79,12 +82,14 @@ export function readPartition(
       );
     }
     if (end.leaderEpoch < data.lastFetchedEpoch || end.endOffset < data.fetchOffset) {
-      return { errorCode: ErrorCode.NONE, slice: null, ...offsets, divergingEpoch: { epoch: end.leaderEpoch, endOffset: end.endOffset } };
+      const divergingEpoch = { epoch: end.leaderEpoch, endOffset: end.endOffset };
+      return { errorCode: ErrorCode.NONE, slice: null, ...offsets, divergingEpoch, abortedTransactions: null };
     }
   }
-  const maxOffset = isFollower ? undefined : params.isolationLevel === READ_COMMITTED ? offsets.lastStableOffset : offsets.highWatermark;
-  const { records } = log.read(data.fetchOffset, maxBytes, { maxOffset, minOneBatch });
-  return { errorCode: ErrorCode.NONE, slice: records, ...offsets, divergingEpoch: null };
+  const readCommitted = !isFollower && params.isolationLevel === READ_COMMITTED;
+  const maxOffset = isFollower ? undefined : readCommitted ? offsets.lastStableOffset : offsets.highWatermark;
+  const { records, abortedTransactions } = log.read(data.fetchOffset, maxBytes, { maxOffset, minOneBatch, abortedTransactions: readCommitted });
+  return { errorCode: ErrorCode.NONE, slice: records, ...offsets, divergingEpoch: null, abortedTransactions };
 }
 
 /**

@@ -51,9 +51,12 @@ export class Partition {
     return `${this.topicPartition.topic}-${this.topicPartition.partition}`;
   }
 
-  /** The last stable offset: the high watermark until transactions exist. */
+  /**
+   * The last stable offset: the first offset of the earliest transaction still open (or whose
+   * marker is not yet below the high watermark), or the high watermark when that is lower.
+   */
   get lastStableOffset(): number {
-    return this.log.highWatermark;
+    return this.log.lastStableOffset;
   }
 
   /**

@@ -1,6 +1,7 @@
-import { isInternalTopic } from '../metadata/controller/topic-names.js';
+import { GROUP_METADATA_TOPIC_NAME, isInternalTopic } from '../metadata/controller/topic-names.js';
 import { MetadataImage } from '../metadata/image.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
+import { buildTxnMarkerBatch, ControlRecordType } from '../protocol/records/control-record.js';
 import type { AppendOrigin } from '../storage/append-validation.js';
 import { InvalidRecordError, InvalidTimestampError, KafkaStorageError, OffsetOutOfRangeError } from '../storage/errors.js';
 import type { TopicPartition } from '../storage/file-names.js';
@@ -49,6 +50,33 @@ export interface ReplicaManagerParams {
   readonly fetchSessionCacheSlots?: number;
   /** min.incremental.fetch.session.eviction.ms. */
   readonly fetchSessionEvictionMs?: number;
+  /** How long a transaction marker waits for the ISR (Kafka uses request.timeout.ms, 30 s by default). */
+  readonly txnMarkerTimeoutMs?: number;
+  /**
+   * Called once a COMMIT or ABORT marker of `producerId` is written and replicated on a
+   * `__consumer_offsets` partition (Kafka calls the group coordinator's onTransactionCompleted
+   * there), so that transactional offset commits become visible or are dropped. Can also be set
+   * later with `setTxnMarkerListener`. If it throws, that partition answers UNKNOWN_SERVER_ERROR.
+   */
+  readonly onTxnMarkerWritten?: TxnMarkerListener;
+}
+
+/** See ReplicaManagerParams.onTxnMarkerWritten. */
+export type TxnMarkerListener = (tp: TopicPartition, producerId: number, commit: boolean) => void;
+
+/** The markers of one producer's transaction, as WriteTxnMarkers carries them. */
+export interface TxnMarkerEntry {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly coordinatorEpoch: number;
+  /** COMMIT (true) or ABORT (false). */
+  readonly commit: boolean;
+  readonly partitions: readonly TopicPartition[];
+}
+
+export interface TxnMarkerResult {
+  readonly producerId: number;
+  readonly partitions: readonly { topic: string; partition: number; errorCode: number }[];
 }
 
 export const ACKS_NONE = 0;
@@ -162,6 +190,8 @@ export interface LeaderNode {
   readonly node: { readonly nodeId: number; readonly host: string; readonly port: number; readonly rack: string | null } | null;
 }
 
+/** Kafka's default request.timeout.ms, which bounds its wait for markers to replicate. */
+const DEFAULT_TXN_MARKER_TIMEOUT_MS = 30_000;
 /** Consumers' replica id in Fetch and ListOffsets; ListOffsets' debugging tools use -2. */
 const CONSUMER_REPLICA_ID = -1;
 const DEBUGGING_REPLICA_ID = -2;
@@ -205,8 +235,10 @@ export class ReplicaManager {
   private readonly producePurgatory: Purgatory;
   private readonly sessions: FetchSessionCache;
   private readonly log: Logger;
+  private txnMarkerListener: TxnMarkerListener | null;
 
   constructor(private readonly params: ReplicaManagerParams) {
+    this.txnMarkerListener = params.onTxnMarkerWritten ?? null;
     this.fetchPurgatory = new Purgatory(params.scheduler);
     this.producePurgatory = new Purgatory(params.scheduler);
     this.sessions = new FetchSessionCache({
@@ -356,6 +388,76 @@ export class ReplicaManager {
       };
       this.producePurgatory.tryCompleteElseWatch(operation, [...new Set([...waiting].map((a) => a.key))], params.timeoutMs);
     });
+  }
+
+  /** Sets (or with null removes) the listener of ReplicaManagerParams.onTxnMarkerWritten. */
+  setTxnMarkerListener(listener: TxnMarkerListener | null): void {
+    this.txnMarkerListener = listener;
+  }
+
+  // ---------------------------------------------------------------- Transaction markers
+
+  /**
+   * Writes the COMMIT (`commit`) or ABORT marker of each entry to each of its partitions (Kafka's
+   * handleWriteTxnMarkersRequest): a one-record control batch with the producer id and epoch and
+   * the coordinator epoch, appended as the broker's own write (origin `coordinator`: only the
+   * producer epoch and coordinator epoch are checked) with acks=all, so each partition's answer
+   * comes once the marker is replicated, or REQUEST_TIMED_OUT after `txnMarkerTimeoutMs`.
+   * Per-partition errors: UNKNOWN_TOPIC_OR_PARTITION when this broker does not host the partition
+   * (as Kafka's onlinePartition check), NOT_LEADER_OR_FOLLOWER when it does not lead it,
+   * NOT_ENOUGH_REPLICAS, INVALID_PRODUCER_EPOCH (an epoch older than the partition has seen),
+   * TRANSACTION_COORDINATOR_FENCED (an older coordinator epoch), KAFKA_STORAGE_ERROR. The
+   * transaction coordinator calls this for partitions led here; WriteTxnMarkers for the others.
+   * One result per entry, partitions in request order.
+   */
+  async appendTxnMarkers(entries: readonly TxnMarkerEntry[]): Promise<TxnMarkerResult[]> {
+    return Promise.all(entries.map((entry) => this.appendTxnMarker(entry)));
+  }
+
+  private async appendTxnMarker(entry: TxnMarkerEntry): Promise<TxnMarkerResult> {
+    const now = this.params.clock.now();
+    const errors = new Map<string, number>();
+    const hosted: TopicPartition[] = [];
+    for (const tp of entry.partitions) {
+      if (this.partitions.has(partitionKey(tp))) hosted.push(tp);
+      else errors.set(partitionKey(tp), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    }
+    const type = entry.commit ? ControlRecordType.Commit : ControlRecordType.Abort;
+    const results =
+      hosted.length === 0
+        ? []
+        : await this.appendRecords(
+            {
+              acks: ACKS_ALL,
+              timeoutMs: this.params.txnMarkerTimeoutMs ?? DEFAULT_TXN_MARKER_TIMEOUT_MS,
+              internalTopicsAllowed: true,
+              entries: hosted.map((tp) => ({
+                ...tp,
+                records: buildTxnMarkerBatch({
+                  type,
+                  producerId: entry.producerId,
+                  producerEpoch: entry.producerEpoch,
+                  coordinatorEpoch: entry.coordinatorEpoch,
+                  timestamp: now,
+                }),
+              })),
+            },
+            'coordinator',
+          );
+    hosted.forEach((tp, i) => {
+      let errorCode = results[i].errorCode;
+      if (errorCode === ErrorCode.NONE && tp.topic === GROUP_METADATA_TOPIC_NAME && this.txnMarkerListener !== null) {
+        try {
+          this.txnMarkerListener(tp, entry.producerId, entry.commit);
+        } catch (err) {
+          this.log.error({ err, partition: partitionKey(tp) }, 'the offsets of a completed transaction could not be applied');
+          errorCode = ErrorCode.UNKNOWN_SERVER_ERROR;
+        }
+      }
+      errors.set(partitionKey(tp), errorCode);
+    });
+    const partitions = entry.partitions.map((tp) => ({ topic: tp.topic, partition: tp.partition, errorCode: errors.get(partitionKey(tp))! }));
+    return { producerId: entry.producerId, partitions };
   }
 
   private replicationCheck(appended: Appended): { done: boolean; errorCode: number } {

@@ -1,6 +1,8 @@
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+/** The aborted transactions whose ABORT marker is in the segment (created by the first one). */
+export const TXN_INDEX_SUFFIX = '.txnindex';
 /** Files of a segment removed from the log, unlinked after file.delete.delay.ms. */
 export const DELETED_SUFFIX = '.deleted';
 /** A segment being written by the cleaner. */

@@ -11,6 +11,7 @@ import {
   offsetFileName,
   parseSegmentFileName,
   SWAP_SUFFIX,
+  TXN_INDEX_SUFFIX,
 } from './file-names.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 import { LogSegment, type IndexSettings } from './log-segment.js';
@@ -37,6 +38,8 @@ export interface LoadedLog {
   readonly epochCache: LeaderEpochCache;
   /** What recovery found and cut off, for the log. */
   readonly recoveryProblems: readonly string[];
+  /** Base offset of the first segment recovery re-read (their txn indexes must be rebuilt), null if none. */
+  readonly recoveredFrom: number | null;
 }
 
 /**
@@ -61,7 +64,7 @@ export async function loadLog(params: LoadParams): Promise<LoadedLog> {
 
   const epochCache = readEpochCache(fs, dir, segments);
   let recoveryPoint = params.recoveryPoint;
-  if (!params.hadCleanShutdown) recoverFrom(params, segments, epochCache, problems);
+  let recoveredFrom = params.hadCleanShutdown ? null : recoverFrom(params, segments, epochCache, problems);
 
   if (segments.length === 0) {
     segments.push(LogSegment.create(fs, dir, params.logStartOffset ?? 0, settings, now));
@@ -75,11 +78,13 @@ export async function loadLog(params: LoadParams): Promise<LoadedLog> {
     segments.push(LogSegment.create(fs, dir, logStartOffset, settings, now));
     logEndOffset = logStartOffset;
     epochCache.clear();
+    recoveredFrom = null;
   }
   recoveryPoint = Math.min(recoveryPoint, logEndOffset);
   epochCache.truncateFromEnd(logEndOffset);
   epochCache.truncateFromStart(logStartOffset);
-  return { segments, logStartOffset, logEndOffset, recoveryPoint, epochCache, recoveryProblems: problems };
+  if (recoveredFrom !== null && !segments.some((s) => s.baseOffset === recoveredFrom)) recoveredFrom = null;
+  return { segments, logStartOffset, logEndOffset, recoveryPoint, epochCache, recoveryProblems: problems, recoveredFrom };
 }
 
 /** Files Kafka also discards on load: pending deletions, unfinished cleanings, temporary checkpoints. */
@@ -122,9 +127,16 @@ async function completeSwaps(params: LoadParams, problems: string[]): Promise<vo
     swap.close();
     await fs.syncDir(dir);
   }
-  // Index files of a swap whose log file already has its final name: the index is rebuilt.
+  // Index files of a swap whose log file already has its final name: offset and time indexes are
+  // rebuilt, the txn index (which the log alone cannot rebuild without producer state) is kept.
   for (const name of fs.readdir(dir)) {
-    if (name.endsWith(SWAP_SUFFIX)) fs.unlink(path.join(dir, name));
+    if (!name.endsWith(SWAP_SUFFIX)) continue;
+    const parsed = parseSegmentFileName(name);
+    if (parsed !== null && parsed.suffix === TXN_INDEX_SUFFIX + SWAP_SUFFIX && fs.exists(path.join(dir, offsetFileName(parsed.baseOffset, LOG_SUFFIX)))) {
+      fs.rename(path.join(dir, name), path.join(dir, offsetFileName(parsed.baseOffset, TXN_INDEX_SUFFIX)));
+    } else {
+      fs.unlink(path.join(dir, name));
+    }
   }
 }
 
@@ -156,10 +168,14 @@ function rebuildEpochCache(segments: readonly LogSegment[]): LeaderEpochCache {
   return cache;
 }
 
-/** Re-validates the segments that may hold unflushed data; cuts at the first bad batch. */
-function recoverFrom(params: LoadParams, segments: LogSegment[], epochCache: LeaderEpochCache, problems: string[]): void {
+/**
+ * Re-validates the segments that may hold unflushed data; cuts at the first bad batch. Returns the
+ * base offset of the first segment re-read, null if none.
+ */
+function recoverFrom(params: LoadParams, segments: LogSegment[], epochCache: LeaderEpochCache, problems: string[]): number | null {
   let first = segments.findIndex((s, i) => i + 1 === segments.length || segments[i + 1].baseOffset > params.recoveryPoint);
-  if (first < 0) return;
+  if (first < 0) return null;
+  const recoveredFrom = segments[first].baseOffset;
   while (first < segments.length) {
     const segment = segments[first];
     const next = segments[first + 1];
@@ -177,4 +193,5 @@ function recoverFrom(params: LoadParams, segments: LogSegment[], epochCache: Lea
     }
     first++;
   }
+  return recoveredFrom;
 }

@@ -4,9 +4,14 @@ import { decodeBatchRecords, recordOffset, recordTimestamp } from '../protocol/r
 import { isNotFound, readFully, type FileHandle, type FileSystem } from '../util/file-system.js';
 import { CURRENT_MAGIC, newHeaderScratch, readBatchHeader, scanBatches } from './batch-scan.js';
 import type { FileSlice } from './file-slice.js';
-import { INDEX_SUFFIX, LOG_SUFFIX, offsetFileName, TIME_INDEX_SUFFIX } from './file-names.js';
+import { INDEX_SUFFIX, LOG_SUFFIX, offsetFileName, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX } from './file-names.js';
 import { MAX_RELATIVE_OFFSET, OffsetIndex, type OffsetPosition } from './offset-index.js';
+import type { CompletedTxn } from './producer-state/producer-append-info.js';
 import { NO_TIMESTAMP, TimeIndex, type TimestampOffset } from './time-index.js';
+import { CorruptTxnIndexError, TransactionIndex, type TxnIndexSearchResult } from './transaction-index.js';
+
+/** The files of a segment, the log first (renames stop at the first failure, and only the log file must exist). */
+const SEGMENT_FILE_KINDS = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX];
 
 /** Where a batch sits in its segment. */
 export interface BatchLocation {
@@ -59,6 +64,7 @@ export class LogSegment {
 
   readonly offsetIndex: OffsetIndex;
   readonly timeIndex: TimeIndex;
+  readonly txnIndex: TransactionIndex;
 
   private constructor(
     private readonly fs: FileSystem,
@@ -75,6 +81,7 @@ export class LogSegment {
     this.bytes = file.size();
     this.offsetIndex = new OffsetIndex(fs, this.filePath(INDEX_SUFFIX), baseOffset, settings.maxIndexBytes);
     this.timeIndex = new TimeIndex(fs, this.filePath(TIME_INDEX_SUFFIX), baseOffset, settings.maxIndexBytes);
+    this.txnIndex = new TransactionIndex(fs, this.filePath(TXN_INDEX_SUFFIX), baseOffset);
     this.maxTimestampOffset = this.bytes === 0 ? { timestamp: NO_TIMESTAMP, offset: baseOffset } : null;
     this.firstBatchTimestamp = this.bytes === 0 ? NO_TIMESTAMP : undefined;
     this.unsynced = this.bytes === 0;
@@ -86,6 +93,7 @@ export class LogSegment {
     const segment = new LogSegment(fs, dir, baseOffset, file, suffix, settings, now, now);
     segment.offsetIndex.reset();
     segment.timeIndex.reset();
+    segment.txnIndex.deleteStaleFile();
     return segment;
   }
 
@@ -171,6 +179,32 @@ export class LogSegment {
     this.persistIndexes();
     this.offsetIndex.release();
     this.timeIndex.release();
+    this.txnIndex.release();
+  }
+
+  /**
+   * Records a transaction that an ABORT marker in this segment ended, with the last stable offset
+   * at the time (Kafka's updateTxnIndex); commits are not indexed. Returns whether the
+   * `.txnindex` file was created.
+   */
+  updateTxnIndex(txn: CompletedTxn, lastStableOffset: number): boolean {
+    if (!txn.isAborted) return false;
+    this.unsynced = true;
+    return this.txnIndex.append({ producerId: txn.producerId, firstOffset: txn.firstOffset, lastOffset: txn.lastOffset, lastStableOffset });
+  }
+
+  /** The aborted transactions of this segment's index that overlap [fetchOffset, upperBoundOffset). */
+  collectAbortedTxns(fetchOffset: number, upperBoundOffset: number): TxnIndexSearchResult {
+    return this.txnIndex.collectAbortedTxns(fetchOffset, upperBoundOffset);
+  }
+
+  /**
+   * The offset following the last whole batch of a read that starts at `position` and spans
+   * `size` bytes: the base offset of the next batch, or null when the read reaches the segment
+   * end (Kafka's fetchUpperBoundOffset, exact rather than from the index).
+   */
+  offsetAfter(position: number, size: number): number | null {
+    return this.headerAt(position + size)?.baseOffset ?? null;
   }
 
   /**
@@ -425,6 +459,12 @@ export class LogSegment {
     if (cut === null) return 0;
     this.offsetIndex.truncateTo(offset);
     this.timeIndex.truncateTo(offset);
+    try {
+      this.txnIndex.truncateTo(offset);
+    } catch (err) {
+      // An unreadable index stays as it is: its next use finds it corrupt and the log rebuilds it.
+      if (!(err instanceof CorruptTxnIndexError)) throw err;
+    }
     const removed = this.bytes - cut.position;
     this.unsynced = true;
     this.lastHeader = null;
@@ -466,7 +506,7 @@ export class LogSegment {
 
   /** Whether a flush has anything to make durable. */
   get needsFlush(): boolean {
-    return this.unsynced && !this.closed;
+    return (this.unsynced || this.txnIndex.needsFlush) && !this.closed;
   }
 
   /** Writes out the indexes and makes the segment's files durable. */
@@ -475,7 +515,7 @@ export class LogSegment {
     this.persistIndexes();
     this.unsynced = false;
     try {
-      await Promise.all([this.file.sync(), this.offsetIndex.sync(), this.timeIndex.sync()]);
+      await Promise.all([this.file.sync(), this.offsetIndex.sync(), this.timeIndex.sync(), this.txnIndex.flush()]);
     } catch (err) {
       this.unsynced = true;
       throw err;
@@ -484,7 +524,7 @@ export class LogSegment {
 
   /** Renames the segment's files from one suffix to another (`.deleted`, `.cleaned`, `.swap`). */
   changeSuffix(newSuffix: string): void {
-    for (const kind of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+    for (const kind of SEGMENT_FILE_KINDS) {
       const from = this.filePath(kind);
       const to = path.join(this.dir, offsetFileName(this.baseOffset, kind + newSuffix));
       try {
@@ -496,6 +536,7 @@ export class LogSegment {
     this.suffix = newSuffix;
     this.offsetIndex.renamed(this.filePath(INDEX_SUFFIX));
     this.timeIndex.renamed(this.filePath(TIME_INDEX_SUFFIX));
+    this.txnIndex.renamed(this.filePath(TXN_INDEX_SUFFIX));
   }
 
   /** Closes the files; an active segment first gets its final time index entry and indexes written. */
@@ -508,7 +549,7 @@ export class LogSegment {
   /** Closes and removes the segment's files. */
   deleteFiles(): void {
     this.closeHandles();
-    for (const kind of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+    for (const kind of SEGMENT_FILE_KINDS) {
       try {
         this.fs.unlink(this.filePath(kind));
       } catch (err) {
@@ -523,6 +564,7 @@ export class LogSegment {
     this.closed = true;
     this.offsetIndex.closeFile();
     this.timeIndex.closeFile();
+    this.txnIndex.closeFile();
     this.file.close();
   }
 

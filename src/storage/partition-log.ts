@@ -14,12 +14,14 @@ import { LogDirHealth } from './log-dir-health.js';
 import { loadLog } from './log-loader.js';
 import { LogSegment, type IndexSettings } from './log-segment.js';
 import { formatPartitionMetadata } from './partition-metadata.js';
-import { analyzeProducerState, applyProducerState, type ProducerStateAnalysis } from './producer-state/leader-append.js';
+import { analyzeProducerState, type ProducerStateAnalysis } from './producer-state/leader-append.js';
 import { type ProducerStateConfig, ProducerStateManager } from './producer-state/producer-state-manager.js';
 import { rebuildProducerState } from './producer-state/rebuild.js';
+import { rebuildTxnIndexes } from './producer-state/txn-index-rebuild.js';
 import { SnapshotFiles } from './producer-state/snapshot-files.js';
 import { decideRetention, type RetentionReason } from './retention.js';
 import { NO_TIMESTAMP, type TimestampOffset } from './time-index.js';
+import { type AbortedTxn, CorruptTxnIndexError } from './transaction-index.js';
 
 export interface OpenLogParams {
   readonly fs: FileSystem;
@@ -63,6 +65,8 @@ export interface ReadOptions {
   readonly maxOffset?: number;
   /** Return the first batch even if it alone exceeds maxBytes (Kafka's minOneMessage). Default true. */
   readonly minOneBatch?: boolean;
+  /** Also collect the aborted transactions overlapping the records read (read_committed fetches). */
+  readonly abortedTransactions?: boolean;
 }
 
 export interface LogReadResult {
@@ -70,6 +74,8 @@ export interface LogReadResult {
   readonly records: FileSlice | null;
   readonly logStartOffset: number;
   readonly logEndOffset: number;
+  /** With `abortedTransactions`: those overlapping the records returned ([] when none); else null. */
+  readonly abortedTransactions: AbortedTxn[] | null;
 }
 
 export interface DeletedSegments {
@@ -132,6 +138,7 @@ export class PartitionLog {
     this.lastFlushMs = state.now;
     this.epochFile = new AtomicFile(fs, path.join(dir, LEADER_EPOCH_CHECKPOINT));
     snapshots.onDirChange = () => (this.dirDirty = true);
+    producerState.onHighWatermarkUpdated(this.highWatermarkOffset);
   }
 
   /** Opens (or creates) the log in `dir`, recovering it first if the shutdown was not clean. */
@@ -154,12 +161,22 @@ export class PartitionLog {
       });
       const snapshots = new SnapshotFiles(fs, dir);
       const name = `${params.topicPartition.topic}-${params.topicPartition.partition}`;
-      const producerState = new ProducerStateManager(
-        name,
-        snapshots,
-        params.producerState ?? { producerIdExpirationMs: () => DEFAULT_PRODUCER_ID_EXPIRATION_MS },
-      );
+      const producerState = new ProducerStateManager(name, snapshots, producerStateConfig(params));
       producerState.removeStraySnapshots(loaded.segments.map((s) => s.baseOffset));
+      if (loaded.recoveredFrom !== null) {
+        // Recovery re-read these segments: their aborted transactions are indexed again (Kafka's recoverSegment).
+        const from = loaded.segments.findIndex((s) => s.baseOffset === loaded.recoveredFrom);
+        if (from >= 0) {
+          rebuildTxnIndexes({
+            snapshots,
+            config: producerStateConfig(params),
+            partitionName: name,
+            segments: loaded.segments,
+            from,
+            logStartOffset: loaded.logStartOffset,
+          });
+        }
+      }
       rebuildProducerState(producerState, {
         segments: loaded.segments,
         logStartOffset: loaded.logStartOffset,
@@ -242,7 +259,76 @@ export class PartitionLog {
   /** Replication moves the high watermark; it stays within [log start, log end]. */
   updateHighWatermark(offset: number): number {
     this.highWatermarkOffset = Math.min(Math.max(offset, this.startOffset), this.nextOffset);
+    this.producerState.onHighWatermarkUpdated(this.highWatermarkOffset);
     return this.highWatermarkOffset;
+  }
+
+  /**
+   * The first offset of the earliest transaction that is open or whose marker the high watermark
+   * does not cover yet, never below the log start (Kafka's firstUnstableOffset); null if none.
+   */
+  get firstUnstableOffset(): number | null {
+    const first = this.producerState.firstUnstableOffset();
+    return first === null ? null : Math.max(first, this.startOffset);
+  }
+
+  /**
+   * The last stable offset (Kafka's UnifiedLog.lastStableOffset): the first unstable offset if it
+   * is below the high watermark, else the high watermark. read_committed consumers read below it.
+   */
+  get lastStableOffset(): number {
+    const first = this.firstUnstableOffset;
+    return first !== null && first < this.highWatermarkOffset ? first : this.highWatermarkOffset;
+  }
+
+  /**
+   * The aborted transactions that overlap [startOffset, upperBoundOffset), from the `.txnindex` of
+   * the segment holding `startOffset` and of later segments until one shows that no transaction
+   * before the bound can be aborted further on (Kafka's UnifiedLog.collectAbortedTransactions).
+   */
+  collectAbortedTransactions(startOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    this.health.check();
+    try {
+      return this.collectAbortedFrom(this.segmentIndexFor(startOffset), startOffset, upperBoundOffset);
+    } catch (err) {
+      throw this.health.storageError(err, `reading the transaction index of ${this.dir}`);
+    }
+  }
+
+  private collectAbortedFrom(first: number, startOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    const found: AbortedTxn[] = [];
+    for (let i = first; i < this.segments.length; i++) {
+      const result = this.searchTxnIndex(i, startOffset, upperBoundOffset);
+      found.push(...result.abortedTransactions);
+      if (result.isComplete) break;
+    }
+    return found;
+  }
+
+  /** Searches one segment's txn index, rebuilding it first if it cannot be read. */
+  private searchTxnIndex(i: number, startOffset: number, upperBoundOffset: number): ReturnType<LogSegment['collectAbortedTxns']> {
+    this.ensureTxnIndex(i);
+    return this.segments[i].collectAbortedTxns(startOffset, upperBoundOffset);
+  }
+
+  /** Loads segment `i`'s txn index; one that cannot be read is rebuilt from the log (Kafka recovers the segment). */
+  private ensureTxnIndex(i: number): void {
+    try {
+      this.segments[i].txnIndex.allAbortedTxns();
+    } catch (err) {
+      if (!(err instanceof CorruptTxnIndexError)) throw err;
+      this.segments[i].txnIndex.reset();
+      rebuildTxnIndexes({
+        snapshots: this.snapshots,
+        config: this.producerState.config,
+        partitionName: this.producerState.partitionName,
+        segments: this.segments,
+        from: i,
+        to: i + 1,
+        logStartOffset: this.startOffset,
+      });
+      this.dirDirty = true;
+    }
   }
 
   /**
@@ -322,8 +408,10 @@ export class PartitionLog {
     }
     const firstOffset = batches[0].baseOffset;
     const lastOffset = batches[batches.length - 1].lastOffset;
+    let segment: LogSegment;
     try {
-      const segment = this.maybeRoll(records.length, maxTimestamp, firstOffset, lastOffset, now);
+      segment = this.maybeRoll(records.length, maxTimestamp, firstOffset, lastOffset, now);
+      if (producers.completedTxns.some((txn) => txn.isAborted)) this.ensureTxnIndex(this.segments.length - 1);
       segment.append(records, batches, now);
     } catch (err) {
       throw this.health.storageError(err, `append to ${this.dir}`);
@@ -331,7 +419,18 @@ export class PartitionLog {
     this.nextOffset = lastOffset + 1;
     this.appendedMessages += recordCount;
     for (const batch of batches) this.epochCache.assign(batch.partitionLeaderEpoch, batch.baseOffset);
-    applyProducerState(this.producerState, producers);
+    for (const info of producers.appends.values()) this.producerState.update(info);
+    // Aborted transactions go to the txn index with the last stable offset as it is when their
+    // marker is written (Kafka's UnifiedLog.append).
+    for (const txn of producers.completedTxns) {
+      const lastStableOffset = this.producerState.lastStableOffset(txn);
+      try {
+        if (segment.updateTxnIndex(txn, lastStableOffset)) this.dirDirty = true;
+      } catch (err) {
+        throw this.health.storageError(err, `transaction index update in ${this.dir}`);
+      }
+      this.producerState.completeTxn(txn);
+    }
     this.producerState.updateMapEndOffset(this.nextOffset);
     return {
       firstOffset,
@@ -395,10 +494,12 @@ export class PartitionLog {
     }
     const maxOffset = Math.min(options.maxOffset ?? this.nextOffset, this.nextOffset);
     const minOneBatch = options.minOneBatch ?? true;
-    const result = (records: FileSlice | null): LogReadResult => ({
+    const wantAborted = options.abortedTransactions ?? false;
+    const result = (records: FileSlice | null, abortedTransactions: AbortedTxn[] | null = wantAborted ? [] : null): LogReadResult => ({
       records,
       logStartOffset: this.startOffset,
       logEndOffset: this.nextOffset,
+      abortedTransactions,
     });
     try {
       for (let i = this.segmentIndexFor(startOffset); i < this.segments.length; i++) {
@@ -406,7 +507,12 @@ export class PartitionLog {
         if (startOffset >= maxOffset || segment.baseOffset >= maxOffset) return result(null);
         const slice = segment.read(startOffset, maxBytes, this.maxPositionIn(i, maxOffset), minOneBatch);
         if (segment !== this.active) this.rememberRead(segment);
-        if (slice !== null) return result(slice.size > 0 ? slice : null);
+        if (slice === null) continue;
+        if (slice.size === 0) return result(null);
+        if (!wantAborted) return result(slice);
+        // The offsets the slice covers end before the next batch (Kafka's addAbortedTransactions).
+        const upperBound = segment.offsetAfter(slice.position, slice.size) ?? this.segments[i + 1]?.baseOffset ?? this.nextOffset;
+        return result(slice, this.collectAbortedFrom(i, startOffset, upperBound));
       }
       return result(null);
     } catch (err) {
@@ -546,6 +652,7 @@ export class PartitionLog {
       reloadFromCleanShutdown: false,
       now,
     });
+    this.producerState.onHighWatermarkUpdated(this.highWatermarkOffset);
   }
 
   /** Forgets producers idle for producer.id.expiration.ms (Kafka's periodic removeExpiredProducers). */
@@ -779,6 +886,10 @@ export class PartitionLog {
     this.snapshots.dropPending();
     for (const segment of this.segments) segment.closeHandles();
   }
+}
+
+function producerStateConfig(params: OpenLogParams): ProducerStateConfig {
+  return params.producerState ?? { producerIdExpirationMs: () => DEFAULT_PRODUCER_ID_EXPIRATION_MS };
 }
 
 export function indexSettings(config: LogConfig): IndexSettings {

@@ -198,6 +198,7 @@ export function batchOf(
     producerId?: number;
     producerEpoch?: number;
     baseSequence?: number;
+    isTransactional?: boolean;
   } = {},
 ): Buffer {
   return buildRecordBatch({
@@ -216,5 +217,6 @@ export function batchOf(
     producerId: options.producerId,
     producerEpoch: options.producerEpoch,
     baseSequence: options.baseSequence,
+    isTransactional: options.isTransactional,
   });
 }

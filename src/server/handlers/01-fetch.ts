@@ -2,6 +2,7 @@ import { ZERO_UUID } from '../../protocol/codec-runtime.js';
 import { FetchApi } from '../../protocol/generated/apis.js';
 import {
   createFetchResponse,
+  createFetchResponseAbortedTransaction,
   createFetchResponseEpochEndOffset,
   createFetchResponseFetchableTopicResponse,
   createFetchResponseLeaderIdAndEpoch,
@@ -73,7 +74,12 @@ export function fetchHandler(replicas: ReplicaManager): ApiHandler<1> {
           highWatermark: p.highWatermark,
           lastStableOffset: p.lastStableOffset,
           logStartOffset: p.logStartOffset,
-          abortedTransactions: p.abortedTransactions === null ? null : [],
+          abortedTransactions:
+            p.abortedTransactions === null
+              ? null
+              : p.abortedTransactions.map((txn) =>
+                  createFetchResponseAbortedTransaction({ producerId: txn.producerId, firstOffset: txn.firstOffset }),
+                ),
           records: p.records,
         });
         if (p.divergingEpoch !== null) data.divergingEpoch = createFetchResponseEpochEndOffset(p.divergingEpoch);

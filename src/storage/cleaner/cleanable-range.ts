@@ -15,6 +15,8 @@ export interface CleanableState {
   readonly logStartOffset: number;
   readonly logEndOffset: number;
   readonly highWatermark: number;
+  /** Kafka never cleans at or past the last stable offset (open transactions); default: the high watermark. */
+  readonly lastStableOffset?: number;
   readonly recoveryPoint: number;
   /** From cleaner-offset-checkpoint: where the last cleaning stopped. */
   readonly checkpointedDirtyOffset: number | undefined;
@@ -27,7 +29,7 @@ export interface CleanableRange {
   readonly firstDirtyOffset: number;
   /**
    * A segment base offset the cleaner stays below: the active segment, the segment holding the
-   * high watermark or the recovery point (only committed, fsynced data is compacted, so a crash
+   * high watermark, the last stable offset (no open transaction is cleaned) or the recovery point (only committed, fsynced data is compacted, so a crash
    * cannot keep a cleaned segment while losing the newer records that superseded what it
    * dropped), and segments younger than min.compaction.lag.ms.
    */
@@ -53,7 +55,7 @@ export function cleanableRange(state: CleanableState): CleanableRange {
       : state.logStartOffset;
   const active = segments[segments.length - 1];
   let firstUncleanableOffset = active.baseOffset;
-  for (const bound of [state.highWatermark, state.recoveryPoint]) {
+  for (const bound of [state.highWatermark, state.lastStableOffset ?? state.highWatermark, state.recoveryPoint]) {
     const holding = floorSegment(segments, bound);
     if (holding !== undefined) firstUncleanableOffset = Math.min(firstUncleanableOffset, holding.baseOffset);
   }

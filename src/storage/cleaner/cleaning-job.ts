@@ -4,6 +4,7 @@ import { MAX_RELATIVE_OFFSET } from '../offset-index.js';
 import type { PartitionLog } from '../partition-log.js';
 import { filterBatch, keyedRecords } from './batch-filter.js';
 import type { CleanableRange } from './cleanable-range.js';
+import { CleanedTransactions } from './cleaned-transactions.js';
 import type { OffsetMap } from './offset-map.js';
 
 export type JobStatus = 'working' | 'swap' | 'done' | 'aborted';
@@ -23,6 +24,13 @@ interface Cursor {
  *  3. swap: the log replaces the group with the cleaned segment (PartitionLog.replaceSegments).
  * Offsets never change. If the log is truncated or loses segments to retention meanwhile, the
  * job aborts and leaves the log as it was.
+ *
+ * Transactions, as Kafka's cleaner: the records of aborted transactions do not enter the map and
+ * are removed; markers go once their transaction has no batch left and delete.retention.ms has
+ * passed (so at the earliest in the cleaning after the one that removed the data); the batch
+ * holding each active producer's last sequence (or its last marker) is kept, empty if need be,
+ * so that producer state survives; ABORT markers kept with data of their transaction keep their
+ * `.txnindex` entry in the cleaned segment.
  */
 export class CleaningJob {
   private status: JobStatus = 'working';
@@ -35,6 +43,12 @@ export class CleaningJob {
   private groups: LogSegment[][] = [];
   private group = 0;
   private cleaned: LogSegment | null = null;
+  /** Transactions met while mapping: aborted records do not enter the map. */
+  private readonly mapTransactions = new CleanedTransactions();
+  /** Transactions met while cleaning, carried from group to group (Kafka's CleanedTransactionMetadata). */
+  private readonly cleanTransactions = new CleanedTransactions();
+  /** Each active producer's last data offset (-1: none) and epoch, taken when a group starts. */
+  private lastRecordsOfProducers = new Map<number, { lastDataOffset: number; producerEpoch: number }>();
 
   constructor(
     readonly log: PartitionLog,
@@ -95,6 +109,9 @@ export class CleaningJob {
 
   /** Reads one dirty batch into the map; returns the bytes read. */
   private mapStep(): number {
+    if (this.cursor.segment === 0 && this.cursor.position === 0) {
+      this.mapTransactions.addAbortedTransactions(this.log.collectAbortedTransactions(this.range.firstDirtyOffset, this.range.firstUncleanableOffset));
+    }
     const segment = this.dirtySegments[this.cursor.segment];
     if (segment === undefined) {
       this.finishMap(this.range.firstUncleanableOffset);
@@ -106,7 +123,8 @@ export class CleaningJob {
       return 0;
     }
     const batch = new RecordBatchHeader(bytes);
-    if (batch.lastOffset >= this.range.firstDirtyOffset) {
+    const aborted = batch.isControl ? (this.mapTransactions.onControlBatchRead(batch), false) : this.mapTransactions.onBatchRead(batch);
+    if (batch.lastOffset >= this.range.firstDirtyOffset && !aborted) {
       const keyed = keyedRecords(batch).filter((r) => r.offset >= this.range.firstDirtyOffset);
       // Stop before a batch that would overflow the map, unless nothing would get cleaned at all.
       if (this.map.wouldOverflow(keyed.length) && this.map.size > 0) {
@@ -160,7 +178,18 @@ export class CleaningJob {
     const group = this.groups[this.group];
     const segment = group[this.cursor.segment];
     if (this.cleaned === null) {
-      this.cleaned = this.log.createCleanedSegment(group[0].baseOffset, now);
+      const cleaned = this.log.createCleanedSegment(group[0].baseOffset, now);
+      this.cleaned = cleaned;
+      this.cleanTransactions.onRetainedAbort = (txn) => cleaned.txnIndex.append(txn);
+      this.lastRecordsOfProducers = new Map(
+        [...this.log.producerState.activeProducers()].map(([id, entry]) => [id, { lastDataOffset: entry.lastDataOffset, producerEpoch: entry.producerEpoch }]),
+      );
+    }
+    if (this.cursor.position === 0) {
+      // The aborted transactions overlapping the segment, from the whole log's txn indexes.
+      const segments = this.log.segmentList;
+      const upperBound = segments[segments.indexOf(segment) + 1]?.baseOffset ?? this.log.logEndOffset;
+      this.cleanTransactions.addAbortedTransactions(this.log.collectAbortedTransactions(segment.baseOffset, upperBound));
     }
     const bytes = segment.batchAt(this.cursor.position);
     if (bytes === null) {
@@ -176,6 +205,9 @@ export class CleaningJob {
     const lastOfGroup = this.cursor.segment === group.length - 1 && this.cursor.position === segment.size;
     const retainDeletes = segment.lastModifiedMs > this.deleteHorizonMs;
     const endOffset = this.endOffset!;
+    const canDiscard = batch.isControl ? this.cleanTransactions.onControlBatchRead(batch) : this.cleanTransactions.onBatchRead(batch);
+    // Markers are kept for delete.retention.ms, as tombstones are.
+    const discardAll = batch.isControl ? canDiscard && !retainDeletes : canDiscard;
     const result = filterBatch(
       batch,
       (offset, key, isTombstone) => {
@@ -183,12 +215,24 @@ export class CleaningJob {
         if (key === null) return false;
         return offset >= this.map.get(key) && (retainDeletes || !isTombstone);
       },
-      lastOfGroup,
+      lastOfGroup || this.isLastOfProducer(batch),
+      discardAll,
     );
     if (result.kind !== 'removed') {
       const kept = result.kind === 'unchanged' ? bytes : result.bytes;
       this.cleaned.append(kept, [new RecordBatchHeader(kept)], now);
     }
     return bytes.length;
+  }
+
+  /**
+   * The batch an active producer's state rests on (Kafka's isBatchLastRecordOfProducer): the one
+   * holding its last data offset, or, when its last entry is a marker, a marker of its epoch.
+   */
+  private isLastOfProducer(batch: RecordBatchHeader): boolean {
+    if (batch.producerId < 0) return false;
+    const last = this.lastRecordsOfProducers.get(batch.producerId);
+    if (last === undefined) return false;
+    return last.lastDataOffset >= 0 ? batch.lastOffset === last.lastDataOffset : batch.isControl && batch.producerEpoch === last.producerEpoch;
   }
 }

@@ -125,6 +125,7 @@ export class LogCleaner {
       logStartOffset: log.logStartOffset,
       logEndOffset: log.logEndOffset,
       highWatermark: log.highWatermark,
+      lastStableOffset: log.lastStableOffset,
       recoveryPoint: log.recoveryPoint,
       checkpointedDirtyOffset: this.checkpointedOffset(log.topicPartition),
       config: log.config,

@@ -38,6 +38,11 @@ export class ProducerStateManager {
   private readonly producers = new Map<number, ProducerStateEntry>();
   /** First offset of each open transaction -> its producer id. */
   private readonly ongoingTxns = new Map<number, number>();
+  /**
+   * Transactions whose marker is written but not yet below the high watermark, by first offset:
+   * they still hold the last stable offset back (Kafka's unreplicatedTxns).
+   */
+  private readonly unreplicatedTxns = new Map<number, CompletedTxn>();
   private lastMapOffset = 0;
   private lastSnapOffset = 0;
   readonly snapshotProblems: SnapshotProblem[] = [];
@@ -45,7 +50,7 @@ export class ProducerStateManager {
   constructor(
     readonly partitionName: string,
     private readonly store: SnapshotStore,
-    private readonly config: ProducerStateConfig,
+    readonly config: ProducerStateConfig,
   ) {}
 
   /** The log offset the state reflects everything before. */
@@ -73,11 +78,49 @@ export class ProducerStateManager {
     return this.producers.get(producerId);
   }
 
-  /** The first offset of the earliest open transaction, or null (the last stable offset, once transactions exist). */
+  /** The first offset of the earliest open transaction, or null: it does not depend on replication. */
   firstUndecidedOffset(): number | null {
     let first: number | null = null;
     for (const offset of this.ongoingTxns.keys()) if (first === null || offset < first) first = offset;
     return first;
+  }
+
+  /**
+   * The first offset of the earliest transaction that is open, or whose marker the high watermark
+   * does not cover yet (Kafka's firstUnstableOffset); null when there is none. The last stable
+   * offset is the smaller of this and the high watermark.
+   */
+  firstUnstableOffset(): number | null {
+    let first = this.firstUndecidedOffset();
+    for (const offset of this.unreplicatedTxns.keys()) if (first === null || offset < first) first = offset;
+    return first;
+  }
+
+  /** Open transactions, first offset -> producer id (DescribeTransactions-style inspection and tests). */
+  ongoingTransactions(): ReadonlyMap<number, number> {
+    return this.ongoingTxns;
+  }
+
+  /**
+   * The last stable offset to record with a transaction a marker completes (Kafka's
+   * lastStableOffset(CompletedTxn)): the first offset of the earliest transaction of another
+   * producer still open, else the offset after the marker.
+   */
+  lastStableOffset(txn: CompletedTxn): number {
+    let first: number | null = null;
+    for (const [offset, producerId] of this.ongoingTxns) {
+      if (producerId !== txn.producerId && (first === null || offset < first)) first = offset;
+    }
+    return first ?? txn.lastOffset + 1;
+  }
+
+  /** Transactions whose marker is now below the high watermark no longer hold the last stable offset back. */
+  onHighWatermarkUpdated(highWatermark: number): void {
+    this.removeUnreplicatedTransactions(highWatermark);
+  }
+
+  private removeUnreplicatedTransactions(offset: number): void {
+    for (const [firstOffset, txn] of this.unreplicatedTxns) if (txn.lastOffset < offset) this.unreplicatedTxns.delete(firstOffset);
   }
 
   prepareUpdate(producerId: number, origin: ProducerAppendOrigin): ProducerAppendInfo {
@@ -95,8 +138,10 @@ export class ProducerStateManager {
     for (const firstOffset of info.startedTransactions) this.ongoingTxns.set(firstOffset, info.producerId);
   }
 
+  /** A marker closed the transaction: it stays unstable until the high watermark passes its marker. */
   completeTxn(txn: CompletedTxn): void {
-    this.ongoingTxns.delete(txn.firstOffset);
+    if (!this.ongoingTxns.delete(txn.firstOffset)) return;
+    this.unreplicatedTxns.set(txn.firstOffset, txn);
   }
 
   private isExpired(now: number, entry: ProducerStateEntry, expirationMs: number): boolean {
@@ -124,6 +169,7 @@ export class ProducerStateManager {
   private clear(): void {
     this.producers.clear();
     this.ongoingTxns.clear();
+    this.unreplicatedTxns.clear();
   }
 
   /** Writes a snapshot at the map end offset unless one exists there already. Returns whether it did. */
@@ -183,6 +229,7 @@ export class ProducerStateManager {
   }
 
   onLogStartOffsetIncremented(logStartOffset: number): void {
+    this.removeUnreplicatedTransactions(logStartOffset);
     if (this.lastMapOffset < logStartOffset) this.lastMapOffset = logStartOffset;
     this.lastSnapOffset = this.latestSnapshotOffset() ?? logStartOffset;
   }

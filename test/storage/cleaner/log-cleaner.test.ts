@@ -132,7 +132,7 @@ describe('LogCleaner', () => {
     expect(contents(env.log)).toEqual(['9:k0=v3', '10:k1=v4', '11:k2=v5']);
   });
 
-  it('keeps transactional and control batches', async () => {
+  it('compacts committed transactional records, keeping the producer\'s last batch and the marker', async () => {
     const env = await setup();
     env.log.appendAsLeader(batch([{ key: 'a', value: 'txn' }], { isTransactional: true, producerId: 7, producerEpoch: 0, baseSequence: 0 }), 0, env.clock.now());
     const marker = buildTxnMarkerBatch({ type: ControlRecordType.Commit, producerId: 7, producerEpoch: 0, coordinatorEpoch: 0, timestamp: 1_000 });
@@ -141,10 +141,17 @@ describe('LogCleaner', () => {
     env.log.roll(env.clock.now());
     await commit(env);
     await cleanFully(env);
+    // The committed transactional record is superseded like any other, but its batch stays (empty):
+    // it holds producer 7's last sequence. The marker stays while its transaction had batches.
     const kept = decodeRecords(readAll(env.log));
-    expect(kept.map((r) => r.offset)).toEqual([0, 1, 3]);
-    expect([kept[0].value, kept[2].value]).toEqual(['txn', 'newer']);
-    expect(splitBatches(readAll(env.log)).map((b) => b.isControl)).toEqual([false, true, false]);
+    expect(kept.map((r) => r.offset)).toEqual([1, 3]);
+    expect(kept[1].value).toBe('newer');
+    const batches = splitBatches(readAll(env.log));
+    expect(batches.map((b) => [b.baseOffset, b.isControl, b.isTransactional, b.recordCount, b.producerId])).toEqual([
+      [0, false, true, 0, 7],
+      [1, true, true, 1, 7],
+      [3, false, false, 1, -1],
+    ]);
   });
 
   it('rejects keyless records in a compacted topic and accepts them elsewhere', async () => {
