@@ -10,6 +10,9 @@ import { type LocalMetadata, startLocalMetadata } from '../metadata/local-metada
 import type { FrameHandler } from '../network/connection.js';
 import { Listener } from '../network/listener.js';
 import { GroupCoordinator } from '../coordinator/group/group-coordinator-driver.js';
+import { TransactionCoordinator } from '../coordinator/txn/transaction-coordinator-driver.js';
+import { coordinatorPartitionFor } from '../util/coordinator-partition.js';
+import { GROUP_METADATA_TOPIC_NAME } from '../metadata/controller/topic-names.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import { timerScheduler } from '../replication/scheduler.js';
 import { LogManager } from '../storage/log-manager.js';
@@ -49,10 +52,17 @@ import { describeGroupsHandler } from './handlers/15-describe-groups.js';
 import { listGroupsHandler } from './handlers/16-list-groups.js';
 import { deleteGroupsHandler } from './handlers/42-delete-groups.js';
 import { offsetDeleteHandler } from './handlers/47-offset-delete.js';
+import { txnOffsetCommitHandler } from './handlers/28-txn-offset-commit.js';
 import { consumerGroupHeartbeatHandler } from './handlers/68-consumer-group-heartbeat.js';
 import { consumerGroupDescribeHandler } from './handlers/69-consumer-group-describe.js';
 import { initProducerIdHandler } from './handlers/22-init-producer-id.js';
 import { describeProducersHandler } from './handlers/61-describe-producers.js';
+import { addPartitionsToTxnHandler } from './handlers/24-add-partitions-to-txn.js';
+import { addOffsetsToTxnHandler } from './handlers/25-add-offsets-to-txn.js';
+import { endTxnHandler } from './handlers/26-end-txn.js';
+import { describeTransactionsHandler } from './handlers/65-describe-transactions.js';
+import { listTransactionsHandler } from './handlers/66-list-transactions.js';
+import { writeTxnMarkersHandler } from './handlers/27-write-txn-markers.js';
 import { allocateProducerIds } from '../metadata/controller/producer-ids.js';
 import { ProducerIdManager } from '../metadata/producer-id-manager.js';
 import { ErrorCode } from '../protocol/generated/error-codes.js';
@@ -112,6 +122,7 @@ export class Broker {
       readonly metadata: LocalMetadata;
       readonly replicas: ReplicaManager;
       readonly groups: GroupCoordinator;
+      readonly transactions: TransactionCoordinator;
       readonly logManager: LogManager;
       readonly tasks: PeriodicTasks;
     },
@@ -271,13 +282,36 @@ export class Broker {
       commitTimeoutMs: config['offsets.commit.timeout.ms'],
     });
     started.push(() => Promise.resolve(groups.close()));
+    // A COMMIT or ABORT marker on a __consumer_offsets partition completes the producer's transactional offsets there.
+    replicas.setTxnMarkerListener((tp, producerId, commit) => groups.completeTransaction(tp.partition, producerId, commit));
+    const transactions = new TransactionCoordinator({
+      replicas,
+      clock,
+      scheduler: timerScheduler,
+      logger: log.child({ component: 'transactions' }),
+      config: {
+        transactionMaxTimeoutMs: config['transaction.max.timeout.ms'],
+        transactionalIdExpirationMs: config['transactional.id.expiration.ms'],
+        abortTimedOutCheckIntervalMs: config['transaction.abort.timed.out.transaction.cleanup.interval.ms'],
+        removeExpiredTransactionalIdsIntervalMs: config['transaction.remove.expired.transaction.cleanup.interval.ms'],
+      },
+      writeTimeoutMs: TRANSACTION_STATE_WRITE_TIMEOUT_MS,
+      // One node leads every partition: markers are appended here, through the path WriteTxnMarkers takes.
+      writeMarkers: (entries) => replicas.appendTxnMarkers(entries),
+      topicExists: (topic) => replicas.image.topicsByName.has(topic),
+    });
+    started.push(() => Promise.resolve(transactions.close()));
     await replicas.applyImage(localMetadata.loader.image);
     groups.onPartitionsChanged();
+    transactions.onPartitionsChanged();
     partitionsUpToDate = () => replicas.imagesApplied();
     localMetadata.loader.onImage((next) => {
       replicas
         .applyImage(next)
-        .then(() => groups.onPartitionsChanged())
+        .then(() => {
+          groups.onPartitionsChanged();
+          transactions.onPartitionsChanged();
+        })
         .catch((err: Error) => log.error({ err: err.message }, 'applying metadata to partitions failed'));
     });
 
@@ -321,10 +355,19 @@ export class Broker {
         listGroupsHandler(groups),
         deleteGroupsHandler(groups),
         offsetDeleteHandler(groups),
+        txnOffsetCommitHandler(services, groups),
         consumerGroupHeartbeatHandler(groups),
         consumerGroupDescribeHandler(groups),
-        initProducerIdHandler(producerIds, log.child({ component: 'producer-ids' })),
+        initProducerIdHandler(producerIds, transactions, log.child({ component: 'producer-ids' })),
+        addPartitionsToTxnHandler(services, transactions),
+        addOffsetsToTxnHandler(transactions, (groupId) =>
+          coordinatorPartitionFor(groupId, services.image().topicsByName.get(GROUP_METADATA_TOPIC_NAME)?.partitions.size ?? config['offsets.topic.num.partitions']),
+        ),
+        endTxnHandler(transactions),
+        describeTransactionsHandler(transactions),
+        listTransactionsHandler(transactions, () => clock.now()),
         describeProducersHandler(replicas),
+        writeTxnMarkersHandler(replicas),
       ] as ApiHandler[],
     );
 
@@ -338,7 +381,7 @@ export class Broker {
       tasks.every(config['log.cleaner.backoff.ms'], () => cleaner.work(clock.now(), CLEANER_BYTES_PER_TURN));
     }
 
-    const broker = new Broker(nodeId, clusterId, listeners, { log, clock, network, metadata: localMetadata, replicas, groups, logManager, tasks });
+    const broker = new Broker(nodeId, clusterId, listeners, { log, clock, network, metadata: localMetadata, replicas, groups, transactions, logManager, tasks });
     stopForFatalError = (err) => {
       log.error({ err: err.message }, 'the metadata log failed: stopping the broker');
       void broker.stop();
@@ -358,8 +401,9 @@ export class Broker {
   }
 
   private async shutdown(): Promise<void> {
-    const { network, tasks, replicas, groups, metadata, logManager, clock } = this.parts;
+    const { network, tasks, replicas, groups, transactions, metadata, logManager, clock } = this.parts;
     groups.close();
+    transactions.close();
     replicas.expireDelayed();
     await Promise.all(network.map((l) => l.close()));
     await tasks.stop();
@@ -367,6 +411,9 @@ export class Broker {
     await logManager.shutdown(clock.now());
   }
 }
+
+/** How long an append to __transaction_state may wait for the replicas (Kafka's transaction request timeout). */
+const TRANSACTION_STATE_WRITE_TIMEOUT_MS = 30_000;
 
 /** How long a new member's JoinGroup may wait for its group's rebalance (Kafka's fixed 5 minutes). */
 const NEW_MEMBER_JOIN_TIMEOUT_MS = 300_000;

@@ -197,17 +197,22 @@ export class ClassicGroup {
    * anyone may commit to an Empty group with generation -1 (a consumer outside any group); otherwise
    * the member must be in the group with the current generation, and then not while the assignment
    * of a new generation is pending. A valid commit also counts as a heartbeat.
+   *
+   * A transactional commit (TxnOffsetCommit) without member id and generation (v0-v2, or a
+   * producer outside the group) is accepted whatever the group's state, is not refused while the
+   * group completes a rebalance, and is no heartbeat, as in Kafka.
    */
-  validateOffsetCommit(memberId: string, groupInstanceId: string | null, generationId: number, now: number): number {
+  validateOffsetCommit(memberId: string, groupInstanceId: string | null, generationId: number, now: number, isTransactional = false): number {
     if (this.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (generationId < 0 && this.state === 'Empty') return ErrorCode.NONE;
     if (generationId >= 0 || memberId !== UNKNOWN_MEMBER_ID || groupInstanceId !== null) {
       const memberError = this.validateMember(memberId, groupInstanceId);
       if (memberError !== ErrorCode.NONE) return memberError;
       if (generationId !== this.generation) return ErrorCode.ILLEGAL_GENERATION;
-    } else if (this.state !== 'Empty') {
+    } else if (!isTransactional && this.state !== 'Empty') {
       return ErrorCode.UNKNOWN_MEMBER_ID;
     }
+    if (isTransactional) return ErrorCode.NONE;
     if (this.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
     const member = this.memberMap.get(memberId);
     if (member !== undefined && (this.state === 'Stable' || this.state === 'PreparingRebalance')) this.rescheduleHeartbeat(member, now);

@@ -1,21 +1,28 @@
 import { GROUP_METADATA_TOPIC_NAME } from '../../metadata/controller/topic-names.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
-import { buildRecordBatch } from '../../protocol/records/batch-builder.js';
+import { NO_PRODUCER_ID, type RecordBatchHeader } from '../../protocol/records/batch-header.js';
 import { decodeBatchRecords } from '../../protocol/records/batch-records.js';
-import { batchViews } from '../../replication/batch-views.js';
-import { readLocalBatches } from '../../replication/log-reads.js';
+import { ControlRecordType, readControlRecordKey } from '../../protocol/records/control-record.js';
 import type { Partition } from '../../replication/partition.js';
-import { ACKS_ALL, type ReplicaManager } from '../../replication/replica-manager.js';
+import type { ReplicaManager } from '../../replication/replica-manager.js';
 import type { Scheduler } from '../../replication/scheduler.js';
 import type { Clock } from '../../util/clock.js';
+import { coordinatorPartitionFor } from '../../util/coordinator-partition.js';
 import type { Logger } from '../../util/logger.js';
 import type { Random } from '../../util/random.js';
 import type { GroupEffects, GroupReply, RequestContext, ReplyTo } from './classic-group.js';
+import { appendCoordinatorRecords, type CoordinatorAppendResult, replayCoordinatorPartition } from '../coordinator-log-driver.js';
 import type { TopicsView } from './consumer/topics-view.js';
 import { imageTopics } from './image-topics.js';
 import { decodeCoordinatorRecord, encodeCoordinatorRecord } from './coordinator-record-serde.js';
 import type { CoordinatorRecord } from './coordinator-records.js';
-import { type GroupCoordinatorConfig, GroupCoordinatorShard, type ShardEffects, type ShardResult } from './group-coordinator-shard.js';
+import {
+  type GroupCoordinatorConfig,
+  GroupCoordinatorShard,
+  type ShardEffects,
+  type ShardResult,
+  type TxnOffsetCommitDecision,
+} from './group-coordinator-shard.js';
 
 export interface GroupCoordinatorParams {
   readonly replicas: ReplicaManager;
@@ -43,10 +50,15 @@ interface HostedShard {
   cancelTimer: (() => void) | null;
   /** The leader epoch the shard was loaded in: a new epoch means a new load. */
   readonly leaderEpoch: number;
+  /** Transaction markers written while the shard was loading, applied once it is loaded. */
+  readonly markersWhileLoading: { producerId: number; commit: boolean }[];
 }
 
-/** Bytes read per step while loading a partition; the event loop gets a turn between steps. */
-const LOAD_READ_BYTES = 1024 * 1024;
+/** The producer a transactional batch of coordinator records is written for. */
+interface TransactionalProducer {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
 
 /**
  * Runs the group coordinator's shards on the `__consumer_offsets` partitions this broker leads
@@ -61,12 +73,6 @@ export class GroupCoordinator {
 
   constructor(private readonly params: GroupCoordinatorParams) {
     this.log = params.logger.child({ module: 'group-coordinator' });
-  }
-
-  /** Kafka's partitionFor: Utils.abs of the group id's Java hashCode (0 for MIN_VALUE), modulo the partition count. */
-  static partitionFor(groupId: string, partitionCount: number): number {
-    const hash = javaStringHash(groupId);
-    return (hash === INT32_MIN ? 0 : Math.abs(hash)) % partitionCount;
   }
 
   /** Loads the shards of partitions this broker now leads and drops the others (after each metadata image). */
@@ -91,6 +97,7 @@ export class GroupCoordinator {
       waiting: new Map(),
       cancelTimer: null,
       leaderEpoch: partition.leaderEpoch,
+      markersWhileLoading: [],
     };
     this.shards.set(hosted.partition, hosted);
     const started = this.params.clock.now();
@@ -98,6 +105,8 @@ export class GroupCoordinator {
       .then((records) => {
         if (this.shards.get(hosted.partition) !== hosted) return;
         hosted.status = 'active';
+        for (const { producerId, commit } of hosted.markersWhileLoading) hosted.shard.replayEndTransactionMarker(producerId, commit);
+        hosted.markersWhileLoading.length = 0;
         this.apply(hosted, hosted.shard.onLoaded(this.params.clock.now()));
         this.log.info({ partition: hosted.partition, records, ms: this.params.clock.now() - started }, 'loaded group coordinator partition');
       })
@@ -107,32 +116,22 @@ export class GroupCoordinator {
       });
   }
 
-  /** Replays the partition from its start to its log end; resolves with the number of records. */
-  private async replayLog(hosted: HostedShard, partition: Partition): Promise<number> {
-    const log = partition.log;
-    const end = log.logEndOffset;
-    let offset = log.logStartOffset;
-    let count = 0;
-    while (offset < end && this.shards.get(hosted.partition) === hosted) {
-      const bytes = readLocalBatches(partition, offset, LOAD_READ_BYTES, end);
-      if (bytes === null) break;
-      const batches = batchViews(bytes) ?? [];
-      if (batches.length === 0) break;
-      const now = this.params.clock.now();
-      for (const batch of batches) {
-        offset = batch.lastOffset + 1;
-        if (batch.isControl) continue;
-        for (const record of decodeBatchRecords(batch)) {
-          if (record.key === null) continue;
-          const decoded = decodeCoordinatorRecord(record.key, record.value);
-          if (decoded === null) continue;
-          hosted.shard.replay(decoded, now);
-          count++;
-        }
-      }
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    return count;
+  /**
+   * Replays the partition from its start to its log end; resolves with the number of records.
+   * Records of transactional batches are replayed as their producer's pending offsets, and the
+   * COMMIT and ABORT markers (control batches) complete them (Kafka's CoordinatorLoaderImpl).
+   */
+  private replayLog(hosted: HostedShard, partition: Partition): Promise<number> {
+    return replayCoordinatorPartition(
+      partition,
+      () => this.shards.get(hosted.partition) === hosted,
+      (record, batch) => {
+        if (record.key === null) return;
+        const decoded = decodeCoordinatorRecord(record.key, record.value);
+        if (decoded !== null) hosted.shard.replay(decoded, this.params.clock.now(), batch.isTransactional ? batch.producerId : NO_PRODUCER_ID);
+      },
+      (batch) => replayControlBatch(hosted.shard, batch),
+    );
   }
 
   private unload(hosted: HostedShard): void {
@@ -147,7 +146,7 @@ export class GroupCoordinator {
   shardFor(groupId: string): HostedShard | number {
     const topic = this.params.replicas.image.topicsByName.get(GROUP_METADATA_TOPIC_NAME);
     if (topic === undefined || topic.partitions.size === 0) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    const hosted = this.shards.get(GroupCoordinator.partitionFor(groupId, topic.partitions.size));
+    const hosted = this.shards.get(coordinatorPartitionFor(groupId, topic.partitions.size));
     if (hosted === undefined) return ErrorCode.NOT_COORDINATOR;
     return hosted.status === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : hosted;
   }
@@ -202,6 +201,39 @@ export class GroupCoordinator {
     return errorCode === ErrorCode.NONE ? result.response : failed(errorCode);
   }
 
+  /**
+   * Runs a transactional offset commit (TxnOffsetCommit): the shard makes the records the
+   * producer's pending offsets, and they are appended as a transactional batch of the producer
+   * (its id and epoch, no sequence). An append that storage refused before writing (a fenced epoch,
+   * say) is reverted on the shard; either way a failure answers with the translated error.
+   */
+  async runTransactionalWrite(
+    groupId: string,
+    failed: (errorCode: number) => TxnOffsetCommitDecision['response'],
+    operation: (shard: GroupCoordinatorShard, now: number) => TxnOffsetCommitDecision,
+  ): Promise<TxnOffsetCommitDecision['response']> {
+    const hosted = this.shardFor(groupId);
+    if (typeof hosted === 'number') return failed(hosted);
+    const decision = operation(hosted.shard, this.params.clock.now());
+    this.reschedule(hosted);
+    const { errorCode, written } = await this.appendBatch(hosted, decision.records, decision);
+    if (!written) hosted.shard.revertTransactionalOffsets(decision);
+    return errorCode === ErrorCode.NONE ? decision.response : failed(errorCode);
+  }
+
+  /**
+   * A COMMIT (`commit` true) or ABORT marker of `producerId` was written to partition `partition`
+   * of `__consumer_offsets`: the producer's pending offsets on that shard become committed or are
+   * dropped. Markers for a partition this broker does not lead are ignored (the shard that loads it
+   * later reads the marker from the log); during a load they wait until the load is done.
+   */
+  completeTransaction(partition: number, producerId: number, commit: boolean): void {
+    const hosted = this.shards.get(partition);
+    if (hosted === undefined) return;
+    if (hosted.status === 'loading') hosted.markersWhileLoading.push({ producerId, commit });
+    else hosted.shard.replayEndTransactionMarker(producerId, commit);
+  }
+
   /** Runs a read-only operation on the group's shard. */
   read<T>(groupId: string, failed: (errorCode: number) => T, operation: (shard: GroupCoordinatorShard, topics: TopicsView) => T): T {
     const hosted = this.shardFor(groupId);
@@ -247,22 +279,27 @@ export class GroupCoordinator {
    * error the requests waiting on it answer (Kafka's CoordinatorRuntime error translation).
    */
   private async append(hosted: HostedShard, records: readonly CoordinatorRecord[]): Promise<number> {
-    if (records.length === 0) return ErrorCode.NONE;
-    const now = this.params.clock.now();
-    const batch = buildRecordBatch({ records: records.map((r) => ({ ...encodeCoordinatorRecord(r), timestamp: now })) });
-    const [result] = await this.params.replicas.appendRecords(
-      {
-        acks: ACKS_ALL,
-        timeoutMs: this.params.commitTimeoutMs,
-        internalTopicsAllowed: true,
-        entries: [{ topic: GROUP_METADATA_TOPIC_NAME, partition: hosted.partition, records: batch }],
-      },
-      'coordinator',
-    );
+    return (await this.appendBatch(hosted, records)).errorCode;
+  }
+
+  /** {@link append}, also saying whether the batch reached the log (it may have, even when acks=all then failed). */
+  private async appendBatch(
+    hosted: HostedShard,
+    records: readonly CoordinatorRecord[],
+    producer?: TransactionalProducer,
+  ): Promise<CoordinatorAppendResult> {
+    const result = await appendCoordinatorRecords(this.params.replicas, {
+      topic: GROUP_METADATA_TOPIC_NAME,
+      partition: hosted.partition,
+      records: records.map(encodeCoordinatorRecord),
+      now: this.params.clock.now(),
+      timeoutMs: this.params.commitTimeoutMs,
+      producer,
+    });
     if (result.errorCode !== ErrorCode.NONE) {
       this.log.error({ partition: hosted.partition, errorCode: result.errorCode, records: records.length }, 'appending group coordinator records failed');
     }
-    return coordinatorError(result.errorCode);
+    return result;
   }
 
   private reschedule(hosted: HostedShard): void {
@@ -278,34 +315,18 @@ export class GroupCoordinator {
   }
 }
 
-/** A reply, or an error in its place: the caller's `failed` then builds the response. */
-type Answer = GroupReply | { readonly to: ReplyTo; readonly errorCode: number };
-
-const INT32_MIN = -2147483648;
-
-/** How a failed append reaches the client (Kafka's CoordinatorRuntime / GroupCoordinatorService). */
-function coordinatorError(errorCode: number): number {
-  switch (errorCode) {
-    case ErrorCode.UNKNOWN_TOPIC_OR_PARTITION:
-    case ErrorCode.NOT_ENOUGH_REPLICAS:
-    case ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND:
-    case ErrorCode.REQUEST_TIMED_OUT:
-      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    case ErrorCode.NOT_LEADER_OR_FOLLOWER:
-    case ErrorCode.KAFKA_STORAGE_ERROR:
-      return ErrorCode.NOT_COORDINATOR;
-    case ErrorCode.MESSAGE_TOO_LARGE:
-    case ErrorCode.RECORD_LIST_TOO_LARGE:
-    case ErrorCode.INVALID_FETCH_SIZE:
-      return ErrorCode.UNKNOWN_SERVER_ERROR;
-    default:
-      return errorCode;
+/**
+ * A control batch read during a load: a COMMIT or ABORT marker completes its producer's
+ * transaction; other control records (none are expected here) are skipped.
+ */
+function replayControlBatch(shard: GroupCoordinatorShard, batch: RecordBatchHeader): void {
+  const [record] = decodeBatchRecords(batch);
+  if (record === undefined) return;
+  const { type } = readControlRecordKey(record.key);
+  if (type === ControlRecordType.Commit || type === ControlRecordType.Abort) {
+    shard.replayEndTransactionMarker(batch.producerId, type === ControlRecordType.Commit);
   }
 }
 
-/** Java's String.hashCode over UTF-16 code units, as a signed 32-bit integer. */
-function javaStringHash(s: string): number {
-  let hash = 0;
-  for (let i = 0; i < s.length; i++) hash = (Math.imul(hash, 31) + s.charCodeAt(i)) | 0;
-  return hash;
-}
+/** A reply, or an error in its place: the caller's `failed` then builds the response. */
+type Answer = GroupReply | { readonly to: ReplyTo; readonly errorCode: number };

@@ -8,6 +8,9 @@ import type { OffsetCommitResponseTopic } from '../../protocol/generated/clients
 import type { OffsetDeleteRequestTopic } from '../../protocol/generated/clients/offset-delete-request.js';
 import type { OffsetDeleteResponseTopic } from '../../protocol/generated/clients/offset-delete-response.js';
 import type { SyncGroupRequest } from '../../protocol/generated/clients/sync-group-request.js';
+import type { TxnOffsetCommitRequest } from '../../protocol/generated/clients/txn-offset-commit-request.js';
+import type { TxnOffsetCommitResponseTopic } from '../../protocol/generated/clients/txn-offset-commit-response.js';
+import { NO_PRODUCER_ID } from '../../protocol/records/batch-header.js';
 import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { ConsumerGroupDescribeResponseDescribedGroup } from '../../protocol/generated/clients/consumer-group-describe-response.js';
 import type { ConsumerGroupHeartbeatRequest } from '../../protocol/generated/clients/consumer-group-heartbeat-request.js';
@@ -16,8 +19,8 @@ import type { Random } from '../../util/random.js';
 import { type ClassicGroup, type ClassicGroupConfig, type GroupEffects, type GroupReply, joinError, type RequestContext } from './classic-group.js';
 import { ClassicGroups } from './classic-groups.js';
 import { subscribedTopics } from './classic-subscriptions.js';
-import { CommittedOffsets, offsetCommitRecord, type CommittedOffset } from './committed-offsets.js';
-import type { CoordinatorRecord } from './coordinator-records.js';
+import { CommittedOffsets, committedOffset, offsetCommitRecord, PendingTransactionalOffsets, type CommittedOffset } from './committed-offsets.js';
+import type { CoordinatorRecord, OffsetCommitRecord } from './coordinator-records.js';
 import { type ConsumerGroupConfig, ConsumerGroups, type HeartbeatContext } from './consumer/consumer-groups.js';
 import type { TopicsView } from './consumer/topics-view.js';
 
@@ -64,6 +67,31 @@ export interface OffsetFetchQuery {
   /** v9+: a consumer-protocol member fetching its group's offsets, checked against its epoch. */
   readonly memberId?: string | null;
   readonly memberEpoch?: number;
+  /** v7+: partitions with offsets in an open transaction answer UNSTABLE_OFFSET_COMMIT instead of their offset. */
+  readonly requireStable?: boolean;
+}
+
+/**
+ * TxnOffsetCommit's decision: the answer and the OffsetCommit records to append as a
+ * transactional batch of the producer, already replayed as its pending offsets. When storage
+ * refuses the batch before writing it (a fenced producer epoch, say), the driver hands the
+ * decision to {@link GroupCoordinatorShard.revertTransactionalOffsets}: a record that is not in
+ * the log must not be committed by the producer's next COMMIT marker.
+ */
+export interface TxnOffsetCommitDecision extends ShardResult<TxnOffsetCommitResponseTopic[]> {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  /** What the records replaced in the producer's pending offsets, for a revert. */
+  readonly replaced: readonly ReplacedPendingOffset[];
+}
+
+export interface ReplacedPendingOffset {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  /** The replay position of the record that replaced it. */
+  readonly recordSeq: number;
+  readonly previous: CommittedOffset | undefined;
 }
 
 /** Kafka's spelling of the classic group type in ListGroups v5+. */
@@ -84,6 +112,10 @@ export class GroupCoordinatorShard {
   readonly classic: ClassicGroups;
   readonly consumer: ConsumerGroups;
   readonly offsets = new CommittedOffsets();
+  /** Offsets committed by transactions that have not ended (TxnOffsetCommit), invisible to OffsetFetch until a COMMIT marker. */
+  readonly pendingOffsets = new PendingTransactionalOffsets();
+  /** Counts the records replayed: a record's position in this shard's log order (decisions are appended in the order they are made). */
+  private recordSeq = 0;
 
   constructor(
     private readonly config: GroupCoordinatorConfig,
@@ -204,10 +236,88 @@ export class GroupCoordinatorShard {
   }
 
   /**
+   * TxnOffsetCommit (Kafka's OffsetMetadataManager.commitTransactionalOffset): the group validates
+   * the member and generation with transactional semantics (v0-v2 send neither and are accepted
+   * whatever the group's state), then every partition gets a record or OFFSET_METADATA_TOO_LARGE.
+   * The records become the producer's pending offsets at once (see {@link TxnOffsetCommitDecision}).
+   */
+  commitTransactionalOffsets(request: TxnOffsetCommitRequest, apiVersion: number, now: number): TxnOffsetCommitDecision {
+    const groupError = this.validateTransactionalOffsetCommit(request, now);
+    const records: OffsetCommitRecord[] = [];
+    const response = request.topics.map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitions.map((p) => {
+        let errorCode = groupError;
+        if (errorCode === ErrorCode.NONE && (p.committedMetadata ?? '').length > this.config.offsetMetadataMaxBytes) {
+          errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
+        }
+        if (errorCode === ErrorCode.NONE) {
+          records.push(
+            offsetCommitRecord(request.groupId, topic.name, p.partitionIndex, {
+              offset: p.committedOffset,
+              leaderEpoch: apiVersion >= 2 ? p.committedLeaderEpoch : -1,
+              metadata: p.committedMetadata ?? '',
+              commitTimestamp: now,
+              expireTimestamp: -1,
+            }),
+          );
+        }
+        return { partitionIndex: p.partitionIndex, errorCode };
+      }),
+    }));
+    const { producerId, producerEpoch } = request;
+    const replaced: ReplacedPendingOffset[] = [];
+    for (const record of records) {
+      const { group, topic, partition } = record.key;
+      replaced.push({ groupId: group, topic, partition, recordSeq: this.recordSeq, previous: this.pendingOffsets.get(producerId, group, topic, partition) });
+      this.replay(record, now, producerId);
+    }
+    return { response, records, producerId, producerEpoch, replaced };
+  }
+
+  /**
+   * Undoes a TxnOffsetCommit whose batch storage refused: each pending offset it wrote goes back to
+   * what it replaced, unless a later record changed it since.
+   */
+  revertTransactionalOffsets(decision: TxnOffsetCommitDecision): void {
+    for (const { groupId, topic, partition, recordSeq, previous } of [...decision.replaced].reverse()) {
+      if (this.pendingOffsets.get(decision.producerId, groupId, topic, partition)?.recordSeq !== recordSeq) continue;
+      this.pendingOffsets.restore(decision.producerId, groupId, topic, partition, previous);
+    }
+  }
+
+  /** Kafka's validateTransactionalOffsetCommit: a stale member epoch of a consumer group answers ILLEGAL_GENERATION. */
+  private validateTransactionalOffsetCommit(request: TxnOffsetCommitRequest, now: number): number {
+    if (request.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+    if (this.consumer.has(request.groupId)) {
+      const errorCode = this.consumer.validateOffsetCommit(request.groupId, request.memberId, request.generationId, { isTransactional: true });
+      return errorCode === ErrorCode.STALE_MEMBER_EPOCH ? ErrorCode.ILLEGAL_GENERATION : errorCode;
+    }
+    let group = this.classic.get(request.groupId);
+    if (group === undefined) {
+      if (request.generationId >= 0) return ErrorCode.ILLEGAL_GENERATION;
+      group = this.classic.getOrCreateSimple(request.groupId);
+    }
+    const errorCode = group.validateOffsetCommit(request.memberId, request.groupInstanceId, request.generationId, now, true);
+    this.classic.touch(group);
+    return errorCode;
+  }
+
+  /** Whether an open transaction holds an offset of the partition for the group (Kafka's hasPendingTransactionalOffsets). */
+  hasPendingTransactionalOffsets(groupId: string, topic: string, partition: number): boolean {
+    return this.pendingOffsets.has(groupId, topic, partition);
+  }
+
+  /**
    * OffsetFetch for one group (Kafka's fetchOffsets / fetchAllOffsets). A group without offsets
    * answers -1 for every partition asked for; a partition without a committed offset too.
+   * Offsets of open transactions are not visible: the partition answers its last committed
+   * offset, or UNSTABLE_OFFSET_COMMIT (offset -1) when the query requires stable offsets.
    */
   fetchOffsets(query: OffsetFetchQuery): FetchedGroupOffsets {
+    const requireStable = query.requireStable === true;
+    const fetched = (topic: string, partition: number, committed: CommittedOffset | undefined): FetchedOffset =>
+      requireStable && this.pendingOffsets.has(query.groupId, topic, partition) ? unstableOffset(partition) : fetchedOffset(partition, committed);
     if (query.groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, topics: [] };
     if (this.consumer.has(query.groupId) && query.memberEpoch !== undefined && (query.memberEpoch !== -1 || query.memberId != null)) {
       const errorCode = this.consumer.validateOffsetFetch(query.groupId, query.memberId ?? null, query.memberEpoch);
@@ -218,7 +328,7 @@ export class GroupCoordinatorShard {
       for (const { topic, partition, committed } of this.offsets.offsetsOf(query.groupId)) {
         let partitions = byTopic.get(topic);
         if (partitions === undefined) byTopic.set(topic, (partitions = []));
-        partitions.push(fetchedOffset(partition, committed));
+        partitions.push(fetched(topic, partition, committed));
       }
       return { errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) };
     }
@@ -226,7 +336,7 @@ export class GroupCoordinatorShard {
       errorCode: ErrorCode.NONE,
       topics: query.topics.map((t) => ({
         name: t.name,
-        partitions: t.partitionIndexes.map((p) => fetchedOffset(p, this.offsets.get(query.groupId, t.name, p))),
+        partitions: t.partitionIndexes.map((p) => fetched(t.name, p, this.offsets.get(query.groupId, t.name, p))),
       })),
     };
   }
@@ -234,7 +344,9 @@ export class GroupCoordinatorShard {
   /**
    * OffsetDelete (Kafka's OffsetMetadataManager.deleteOffsets): a group with members may lose the
    * offsets of topics it does not subscribe to, and only if it is a consumer group; the others
-   * answer GROUP_SUBSCRIBED_TO_TOPIC. Deleting an offset that does not exist succeeds.
+   * answer GROUP_SUBSCRIBED_TO_TOPIC. Deleting an offset that does not exist succeeds. A partition
+   * with a committed offset or an offset in an open transaction gets a tombstone, which also
+   * removes it from the open transactions (Kafka's deleteOffsets).
    */
   deleteOffsets(groupId: string, topics: readonly OffsetDeleteRequestTopic[], now: number): ShardResult<{ errorCode: number; topics: OffsetDeleteResponseTopic[] }> {
     const group = this.classic.get(groupId);
@@ -253,7 +365,7 @@ export class GroupCoordinatorShard {
       name: topic.name,
       partitions: topic.partitions.map(({ partitionIndex }) => {
         if (subscribed.has(topic.name)) return { partitionIndex, errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC };
-        if (this.offsets.get(groupId, topic.name, partitionIndex) !== undefined) {
+        if (this.offsets.get(groupId, topic.name, partitionIndex) !== undefined || this.pendingOffsets.has(groupId, topic.name, partitionIndex)) {
           records.push(offsetCommitRecord(groupId, topic.name, partitionIndex, null));
         }
         return { partitionIndex, errorCode: ErrorCode.NONE };
@@ -269,7 +381,9 @@ export class GroupCoordinatorShard {
    * `offsets.retention.minutes` after the group became Empty (or after their commit, for groups
    * loaded without that time); a simple group's, after their commit; a Stable consumer group's,
    * after their commit, for topics no member subscribes to. An offset with an explicit expire
-   * time (OffsetCommit v2-v4) expires then. A group left Empty without offsets is deleted.
+   * time (OffsetCommit v2-v4) expires then. A group left Empty without offsets is deleted. An
+   * offset whose partition has an offset in an open transaction does not expire yet, and a group
+   * with open transactions is not deleted (Kafka's cleanupExpiredOffsets).
    */
   expireOffsets(now: number): CoordinatorRecord[] {
     const records: CoordinatorRecord[] = [];
@@ -283,7 +397,7 @@ export class GroupCoordinatorShard {
       if (condition === null) continue;
       const expired: CoordinatorRecord[] = [];
       for (const { topic, partition, committed } of this.offsets.offsetsOf(groupId)) {
-        if (!condition.appliesTo(topic)) continue;
+        if (!condition.appliesTo(topic) || this.pendingOffsets.has(groupId, topic, partition)) continue;
         const expires =
           committed.expireTimestamp !== -1
             ? now >= committed.expireTimestamp
@@ -297,9 +411,9 @@ export class GroupCoordinatorShard {
     return records;
   }
 
-  /** An Empty group whose last offset went away is deleted, as Kafka does after expiry or OffsetDelete. */
+  /** An Empty group whose last offset went away, and with no open transaction, is deleted, as Kafka does after expiry. */
   private deleteIfGone(groupId: string, now: number): CoordinatorRecord[] {
-    if (this.offsets.hasOffsets(groupId)) return [];
+    if (this.offsets.hasOffsets(groupId) || this.pendingOffsets.hasOpenTransactions(groupId)) return [];
     if (this.consumer.has(groupId)) return this.consumer.isEmpty(groupId) ? this.consumer.deleteGroup(groupId).records : [];
     const group = this.classic.get(groupId);
     if (group === undefined || group.currentState !== 'Empty') return [];
@@ -310,7 +424,11 @@ export class GroupCoordinatorShard {
 
   // ---- group administration ------------------------------------------------------------------
 
-  /** DeleteGroups (Kafka's deleteGroups): an Empty group goes with all its offsets; a group with members answers NON_EMPTY_GROUP. */
+  /**
+   * DeleteGroups (Kafka's deleteGroups): an Empty group goes with all its offsets, those of open
+   * transactions included (a tombstone for each of their partitions without a committed offset,
+   * as Kafka's deleteAllOffsets); a group with members answers NON_EMPTY_GROUP.
+   */
   deleteGroups(groupIds: readonly string[], now: number): ShardResult<{ groupId: string; errorCode: number }[]> {
     const records: CoordinatorRecord[] = [];
     const response = groupIds.map((groupId) => {
@@ -322,6 +440,9 @@ export class GroupCoordinatorShard {
         : group !== undefined && group.currentState !== 'Empty' && group.currentState !== 'Dead';
       if (hasMembers) return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
       const tombstones = [...this.offsets.offsetsOf(groupId)].map(({ topic, partition }) => offsetCommitRecord(groupId, topic, partition, null));
+      for (const { topic, partition } of this.pendingOffsets.partitionsOf(groupId)) {
+        if (this.offsets.get(groupId, topic, partition) === undefined) tombstones.push(offsetCommitRecord(groupId, topic, partition, null));
+      }
       this.replayAll(tombstones, now);
       const deleted = isConsumerGroup ? this.consumer.deleteGroup(groupId) : this.classicDeletion(groupId, now);
       records.push(...tombstones, ...deleted.records);
@@ -384,14 +505,28 @@ export class GroupCoordinatorShard {
 
   // ---- replay and time -----------------------------------------------------------------------
 
-  /** Applies a record read from the partition. */
-  replay(record: CoordinatorRecord, now: number): void {
+  /**
+   * Applies a record read from the partition. `producerId` is that of its batch when the batch is
+   * transactional (NO_PRODUCER_ID, -1, otherwise): an offset commit of a transaction is pending
+   * until its COMMIT or ABORT marker ({@link replayEndTransactionMarker}).
+   */
+  replay(record: CoordinatorRecord, now: number, producerId: number = NO_PRODUCER_ID): void {
+    const recordSeq = this.recordSeq++;
     switch (record.type) {
-      case 'OffsetCommit':
+      case 'OffsetCommit': {
+        const { group, topic, partition } = record.key;
+        if (record.value === null) {
+          this.offsets.remove(group, topic, partition);
+          this.pendingOffsets.removePartition(group, topic, partition);
+          break;
+        }
         // Offsets of a group that has no record make it a simple group (Kafka's replay does the same).
-        if (record.value !== null && !this.consumer.has(record.key.group)) this.classic.getOrCreateSimple(record.key.group);
-        this.offsets.replay(record);
+        if (!this.consumer.has(group)) this.classic.getOrCreateSimple(group);
+        const committed = committedOffset(record.value, recordSeq);
+        if (producerId === NO_PRODUCER_ID) this.offsets.put(group, topic, partition, committed);
+        else this.pendingOffsets.put(producerId, group, topic, partition, committed);
         break;
+      }
       case 'GroupMetadata':
         this.classic.replay(record, now);
         break;
@@ -404,6 +539,21 @@ export class GroupCoordinatorShard {
 
   private replayAll(records: readonly CoordinatorRecord[], now: number): void {
     for (const record of records) this.replay(record, now);
+  }
+
+  /**
+   * Applies a COMMIT (`commit` true) or ABORT marker of a producer's transaction written to this
+   * partition (Kafka's replayEndTransactionMarker): on COMMIT its pending offsets become the
+   * committed ones, except where a plain commit of the same partition came later in the log; on
+   * ABORT they are dropped. A marker of a producer without pending offsets changes nothing.
+   */
+  replayEndTransactionMarker(producerId: number, commit: boolean): void {
+    const pending = this.pendingOffsets.complete(producerId);
+    if (pending === undefined || !commit) return;
+    for (const { groupId, topic, partition, committed } of pending.all()) {
+      const existing = this.offsets.get(groupId, topic, partition);
+      if (existing === undefined || committed.recordSeq > existing.recordSeq) this.offsets.put(groupId, topic, partition, committed);
+    }
   }
 
   onLoaded(now: number): ShardEffects {
@@ -429,6 +579,10 @@ const EMPTY = Buffer.alloc(0);
 
 function describedGroup(groupId: string, errorCode: number, groupState: string, authorizedOperations: number): DescribeGroupsResponseDescribedGroup {
   return { errorCode, groupId, groupState, protocolType: '', protocolData: '', members: [], authorizedOperations };
+}
+
+function unstableOffset(partitionIndex: number): FetchedOffset {
+  return { partitionIndex, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
 }
 
 function fetchedOffset(partitionIndex: number, committed: CommittedOffset | undefined): FetchedOffset {

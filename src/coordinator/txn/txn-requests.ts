@@ -13,13 +13,6 @@ import type { AddPartitionsInput, PartitionResult } from './transaction-shard.js
  * coordinator (request normalization, response shapes, error translation for old clients).
  */
 
-/** Kafka's TransactionStateManager.partitionFor: Utils.abs of the id's Java hashCode (0 for MIN_VALUE), modulo the partition count. */
-export function partitionForTransactionalId(transactionalId: string, partitionCount: number): number {
-  let hash = 0;
-  for (let i = 0; i < transactionalId.length; i++) hash = (Math.imul(hash, 31) + transactionalId.charCodeAt(i)) | 0;
-  return (hash === -2147483648 ? 0 : Math.abs(hash)) % partitionCount;
-}
-
 /**
  * Clients older than PRODUCER_FENCED (KIP-588) get INVALID_PRODUCER_EPOCH instead, as KafkaApis
  * translates: InitProducerId below v4, AddPartitionsToTxn, AddOffsetsToTxn and EndTxn below v2.

@@ -10,11 +10,14 @@ const FIRST_BATCHED_VERSION = 8;
 const FIRST_GROUP_ERROR_VERSION = 2;
 /** From v9 a consumer-protocol member names itself and its epoch (KIP-848). */
 const FIRST_MEMBER_VERSION = 9;
+/** From v7 a client may require stable offsets (KIP-447): none of an open transaction. */
+const FIRST_REQUIRE_STABLE_VERSION = 7;
 
 /**
  * OffsetFetch v0-9: the committed offsets of one group (v0-7) or of several (v8+), every topic
  * the group has offsets for when the topics are null (v2+). A partition without a committed
- * offset answers -1.
+ * offset answers -1. Offsets of open transactions are not visible; with `require_stable` (v7+) a
+ * partition that has one answers UNSTABLE_OFFSET_COMMIT, which clients retry.
  */
 export function offsetFetchHandler(groups: GroupCoordinator): ApiHandler<9> {
   const fetch = (query: OffsetFetchQuery): FetchedGroupOffsets =>
@@ -26,6 +29,7 @@ export function offsetFetchHandler(groups: GroupCoordinator): ApiHandler<9> {
     minVersion: 0,
     maxVersion: 9,
     handle(request, { apiVersion }): OffsetFetchResponse {
+      const requireStable = apiVersion >= FIRST_REQUIRE_STABLE_VERSION && request.requireStable;
       if (apiVersion >= FIRST_BATCHED_VERSION) {
         return {
           throttleTimeMs: 0,
@@ -33,11 +37,11 @@ export function offsetFetchHandler(groups: GroupCoordinator): ApiHandler<9> {
           errorCode: 0,
           groups: request.groups.map((group) => ({
             groupId: group.groupId,
-            ...fetch(apiVersion >= FIRST_MEMBER_VERSION ? group : singleGroup(group)),
+            ...fetch({ ...(apiVersion >= FIRST_MEMBER_VERSION ? group : singleGroup(group)), requireStable }),
           })),
         };
       }
-      const fetched = fetch(request);
+      const fetched = fetch({ groupId: request.groupId, topics: request.topics, requireStable });
       if (apiVersion < FIRST_GROUP_ERROR_VERSION && fetched.errorCode !== 0) {
         const topics = (request.topics ?? []).map((t) => ({
           name: t.name,

@@ -1,4 +1,4 @@
-import { GroupCoordinator } from '../../coordinator/group/group-coordinator-driver.js';
+import { coordinatorPartitionFor } from '../../util/coordinator-partition.js';
 import { GROUP_METADATA_TOPIC_NAME, TRANSACTION_STATE_TOPIC_NAME } from '../../metadata/controller/topic-names.js';
 import { FindCoordinatorApi } from '../../protocol/generated/apis.js';
 import { createFindCoordinatorResponse, type FindCoordinatorResponseCoordinator } from '../../protocol/generated/clients/find-coordinator-response.js';
@@ -37,7 +37,7 @@ export function findCoordinatorHandler(services: BrokerServices, replicas: Repli
     if (created !== ErrorCode.NONE) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     const partitionCount = services.image().topicsByName.get(topic)?.partitions.size ?? 0;
     if (partitionCount === 0) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE);
-    const { node } = replicas.currentLeader({ topic, partition: GroupCoordinator.partitionFor(key, partitionCount) }, listenerName);
+    const { node } = replicas.currentLeader({ topic, partition: coordinatorPartitionFor(key, partitionCount) }, listenerName);
     if (node === null) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE);
     return { nodeId: node.nodeId, host: node.host, port: node.port, errorCode: ErrorCode.NONE, errorMessage: null };
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupCoordinator } from '../../../src/coordinator/group/group-coordinator-driver.js';
+import { coordinatorPartitionFor } from '../../../src/util/coordinator-partition.js';
 
 /**
  * Kafka places a group on partition Utils.abs(groupId.hashCode()) % offsets.topic.num.partitions,
@@ -28,19 +28,19 @@ const CASES: ReadonlyArray<readonly [groupId: string, javaHashCode: number, part
   ['grüppe-😀-x', 1_337_195_879, 29],
 ];
 
-describe('GroupCoordinator.partitionFor', () => {
+describe('coordinatorPartitionFor (group ids)', () => {
   it.each(CASES)('places %j (hashCode %i) on partition %i of 50', (groupId, _hash, partition) => {
-    expect(GroupCoordinator.partitionFor(groupId, 50)).toBe(partition);
+    expect(coordinatorPartitionFor(groupId, 50)).toBe(partition);
   });
 
   it.each(CASES)('agrees with abs(hashCode) %% n for other partition counts: %j', (groupId, hash) => {
     const abs = hash === -2_147_483_648 ? 0 : Math.abs(hash);
-    for (const n of [1, 3, 7, 64, 100]) expect(GroupCoordinator.partitionFor(groupId, n)).toBe(abs % n);
+    for (const n of [1, 3, 7, 64, 100]) expect(coordinatorPartitionFor(groupId, n)).toBe(abs % n);
   });
 
   it('stays within the partition count for long ids', () => {
     const id = 'x'.repeat(10_000) + '😀'.repeat(100);
-    const p = GroupCoordinator.partitionFor(id, 50);
+    const p = coordinatorPartitionFor(id, 50);
     expect(Number.isInteger(p) && p >= 0 && p < 50).toBe(true);
   });
 });

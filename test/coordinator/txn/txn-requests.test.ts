@@ -5,7 +5,6 @@ import {
   addPartitionsToTxnResult,
   addPartitionsToTxnTransactions,
   legacyFencedError,
-  partitionForTransactionalId,
   rejectedPartitions,
 } from '../../../src/coordinator/txn/txn-requests.js';
 import { ApiKey } from '../../../src/protocol/generated/apis.js';
@@ -13,21 +12,6 @@ import { createAddPartitionsToTxnRequest } from '../../../src/protocol/generated
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
 
 const E = ErrorCode;
-
-describe('partitionForTransactionalId', () => {
-  it("hashes as Java's String.hashCode, with Utils.abs", () => {
-    // "hello".hashCode() == 99162322
-    expect(partitionForTransactionalId('hello', 50)).toBe(99162322 % 50);
-    // "polygenelubricants".hashCode() == Integer.MIN_VALUE, which Utils.abs maps to 0
-    expect(partitionForTransactionalId('polygenelubricants', 50)).toBe(0);
-    // a negative hash, computed the Java way
-    let h = 0;
-    for (const c of 'zzzzzzzz') h = (Math.imul(h, 31) + c.charCodeAt(0)) | 0;
-    expect(h).toBeLessThan(0);
-    expect(partitionForTransactionalId('zzzzzzzz', 50)).toBe(Math.abs(h) % 50);
-    expect(partitionForTransactionalId('', 50)).toBe(0);
-  });
-});
 
 describe('legacyFencedError', () => {
   it('turns PRODUCER_FENCED into INVALID_PRODUCER_EPOCH for clients that predate it', () => {
