@@ -616,3 +616,51 @@ describeClient(
     });
   },
 );
+
+/** What confluent_kafka_txn.py prints. */
+interface TxnReport {
+  input: ClientRecord[];
+  aborted: ClientRecord[];
+  committed: ClientRecord[];
+  offsets_after_abort: Record<string, number>;
+  offsets_after_commit: Record<string, number>;
+  read_committed: ClientRecord[];
+  read_uncommitted: ClientRecord[];
+}
+
+describeClient(
+  { name: 'confluent-kafka-python transactions', probe: [PYTHON, ['-c', 'import confluent_kafka']], packages: 'python3-confluent-kafka' },
+  (broker) => {
+    // A consume-transform-produce round trip: a group member reads the input, a transactional
+    // producer copies it to the output with the member's offsets (send_offsets_to_transaction),
+    // aborts once and commits once; read_committed consumers see exactly the committed copy.
+    it('a transactional producer aborts and commits produce to several partitions with send_offsets_to_transaction', async () => {
+      const [input, output, groupId] = ['confluent-txn-in', 'confluent-txn-out', 'confluent-txn-group'];
+      const sent = messages(() => []);
+      const args = ['--bootstrap', broker.bootstrap, '--input', input, '--output', output, '--group', groupId, '--transactional-id', 'confluent-txn'];
+      const report = JSON.parse(await run(PYTHON, [path.join(EXTERNAL, 'confluent_kafka_txn.py'), ...args], JSON.stringify(sent))) as TxnReport;
+      expect(report.input.map((r) => r.key).sort()).toEqual(sent.map((m) => m.key).sort());
+      const positions = Object.fromEntries(PARTITIONS.map((p) => [String(p), report.input.filter((r) => r.partition === p).length]));
+      // The input spread over every partition, and so did each transaction's output.
+      expect(Object.values(positions).every((n) => n > 0)).toBe(true);
+      expect(new Set(report.committed.map((r) => r.partition))).toEqual(new Set(PARTITIONS));
+
+      expect(report.offsets_after_abort).toEqual({ 0: -1, 1: -1, 2: -1 });
+      expect(report.offsets_after_commit).toEqual(positions);
+      const admin = await GroupAdmin.open(broker.port);
+      try {
+        expect(await admin.committedOffsets(groupId, input, PARTITIONS)).toEqual(await admin.logEndOffsets(input, PARTITIONS));
+      } finally {
+        await admin.close();
+      }
+
+      const values = (records: ClientRecord[]): string[] => records.map((r) => `${r.partition}:${r.offset}:${r.key}:${r.value}`).sort();
+      expect(values(report.read_committed)).toEqual(values(report.committed));
+      expect(values(report.read_uncommitted)).toEqual(values([...report.aborted, ...report.committed]));
+      expect(report.committed.map((r) => r.value).sort()).toEqual(report.input.map((r) => `commit:${r.value}`).sort());
+      // Each copy went to the partition its input came from.
+      const source = new Map(report.input.map((r) => [r.key, r.partition]));
+      expect([...report.aborted, ...report.committed].every((r) => r.partition === source.get(r.key))).toBe(true);
+    });
+  },
+);

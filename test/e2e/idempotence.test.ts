@@ -119,25 +119,9 @@ describe('InitProducerId', () => {
     expect(ids.size).toBe(7);
   });
 
-  it('refuses half an id/epoch pair, empty and (for now) all transactional ids', async () => {
+  it('refuses half an id/epoch pair and an empty transactional id (transactional ids: transactions.test.ts)', async () => {
     expect((await initProducerId(connection, { producerId: 5, producerEpoch: -1 }, 3)).errorCode).toBe(ErrorCode.INVALID_REQUEST);
     expect((await initProducerId(connection, { transactionalId: '' })).errorCode).toBe(ErrorCode.INVALID_REQUEST);
-    const transactional = await initProducerId(connection, { transactionalId: 'tx-1' });
-    expect([transactional.errorCode, transactional.producerId, transactional.producerEpoch]).toEqual([ErrorCode.UNSUPPORTED_VERSION, -1, -1]);
-  });
-});
-
-describe('kafkajs transactional producer', () => {
-  it('fails at once with UNSUPPORTED_VERSION until transactions exist', async () => {
-    await createTopic('idem-txn');
-    const producer = kafka().producer({ transactionalId: 'tx-kafkajs', idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    const failure = await producer.transaction().then(
-      () => expect.fail('expected InitProducerId to fail'),
-      (err: Error & { type?: string; retriable?: boolean }) => err,
-    );
-    expect([failure.type, failure.retriable]).toEqual(['UNSUPPORTED_VERSION', false]);
-    await producer.disconnect();
   });
 });
 
