@@ -8,6 +8,36 @@ import { readLocalBatches } from '../replication/log-reads.js';
 import type { Partition } from '../replication/partition.js';
 import { ACKS_ALL, type ReplicaManager } from '../replication/replica-manager.js';
 
+/** What a coordinator keeps per partition it serves: the leader epoch it loaded the shard in. */
+export interface LoadedShard {
+  readonly partition: number;
+  readonly leaderEpoch: number;
+}
+
+/**
+ * Brings a coordinator's shards in line with the partitions of its internal topic this broker
+ * leads (after each metadata image): a partition it no longer leads, or leads in a new epoch, is
+ * unloaded; one it leads without a shard is loaded.
+ */
+export function reconcileShards<S extends LoadedShard>(
+  replicas: ReplicaManager,
+  topic: string,
+  shards: ReadonlyMap<number, S>,
+  actions: { load(partition: Partition): void; unload(shard: S): void },
+): void {
+  const partitionCount = replicas.image.topicsByName.get(topic)?.partitions.size ?? 0;
+  for (const shard of [...shards.values()]) {
+    const partition = replicas.hostedPartition({ topic, partition: shard.partition });
+    if (shard.partition >= partitionCount || partition === undefined || !partition.isLeader || partition.leaderEpoch !== shard.leaderEpoch) {
+      actions.unload(shard);
+    }
+  }
+  for (let p = 0; p < partitionCount; p++) {
+    const partition = replicas.hostedPartition({ topic, partition: p });
+    if (partition !== undefined && partition.isLeader && !shards.has(p)) actions.load(partition);
+  }
+}
+
 /** Bytes read per step while loading a partition; the event loop gets a turn between steps. */
 const LOAD_READ_BYTES = 1024 * 1024;
 

@@ -11,7 +11,7 @@ import { coordinatorPartitionFor } from '../../util/coordinator-partition.js';
 import type { Logger } from '../../util/logger.js';
 import type { Random } from '../../util/random.js';
 import type { GroupEffects, GroupReply, RequestContext, ReplyTo } from './classic-group.js';
-import { appendCoordinatorRecords, type CoordinatorAppendResult, replayCoordinatorPartition } from '../coordinator-log-driver.js';
+import { appendCoordinatorRecords, type CoordinatorAppendResult, reconcileShards, replayCoordinatorPartition } from '../coordinator-log-driver.js';
 import type { TopicsView } from './consumer/topics-view.js';
 import { imageTopics } from './image-topics.js';
 import { decodeCoordinatorRecord, encodeCoordinatorRecord } from './coordinator-record-serde.js';
@@ -77,17 +77,9 @@ export class GroupCoordinator {
 
   /** Loads the shards of partitions this broker now leads and drops the others (after each metadata image). */
   onPartitionsChanged(): void {
-    const topic = this.params.replicas.image.topicsByName.get(GROUP_METADATA_TOPIC_NAME);
-    const partitionCount = topic?.partitions.size ?? 0;
-    for (let p = 0; p < partitionCount; p++) {
-      const partition = this.params.replicas.hostedPartition({ topic: GROUP_METADATA_TOPIC_NAME, partition: p });
-      const hosted = this.shards.get(p);
-      const leads = partition !== undefined && partition.isLeader;
-      if (hosted !== undefined && (!leads || hosted.leaderEpoch !== partition.leaderEpoch)) this.unload(hosted);
-      if (leads && this.shards.get(p) === undefined) this.load(partition);
-    }
-    for (const hosted of [...this.shards.values()]) if (hosted.partition >= partitionCount) this.unload(hosted);
+    reconcileShards(this.params.replicas, GROUP_METADATA_TOPIC_NAME, this.shards, { load: (partition) => this.load(partition), unload: (hosted) => this.unload(hosted) });
   }
+
 
   private load(partition: Partition): void {
     const hosted: HostedShard = {

@@ -94,6 +94,17 @@ export interface ReplacedPendingOffset {
   readonly previous: CommittedOffset | undefined;
 }
 
+/** The partitions of an OffsetCommit or TxnOffsetCommit topic, as the shard reads them. */
+interface CommittedTopic {
+  readonly name: string;
+  readonly partitions: readonly {
+    readonly partitionIndex: number;
+    readonly committedOffset: number;
+    readonly committedLeaderEpoch: number;
+    readonly committedMetadata: string | null;
+  }[];
+}
+
 /** Kafka's spelling of the classic group type in ListGroups v5+. */
 const CLASSIC_GROUP_TYPE = 'classic';
 /** Kafka's spelling of the KIP-848 group type, which is also its protocol type. */
@@ -193,9 +204,25 @@ export class GroupCoordinatorShard {
    */
   commitOffsets(request: OffsetCommitRequest, apiVersion: number, now: number): ShardResult<OffsetCommitResponseTopic[]> {
     const groupError = this.validateOffsetCommit(request, apiVersion, now);
-    const records: CoordinatorRecord[] = [];
     const expireTimestamp = apiVersion >= 2 && apiVersion <= 4 && request.retentionTimeMs !== -1 ? now + request.retentionTimeMs : -1;
-    const response = request.topics.map((topic) => ({
+    const { response, records } = this.offsetCommitRecords(request.groupId, request.topics, groupError, {
+      now,
+      withLeaderEpoch: apiVersion >= 6,
+      expireTimestamp,
+    });
+    this.replayAll(records, now);
+    return { response, records };
+  }
+
+  /** Each partition of a commit: its record, or the group's error, or OFFSET_METADATA_TOO_LARGE. */
+  private offsetCommitRecords(
+    groupId: string,
+    topics: readonly CommittedTopic[],
+    groupError: number,
+    value: { readonly now: number; readonly withLeaderEpoch: boolean; readonly expireTimestamp: number },
+  ): { response: OffsetCommitResponseTopic[]; records: OffsetCommitRecord[] } {
+    const records: OffsetCommitRecord[] = [];
+    const response = topics.map((topic) => ({
       name: topic.name,
       partitions: topic.partitions.map((p) => {
         let errorCode = groupError;
@@ -204,19 +231,18 @@ export class GroupCoordinatorShard {
         }
         if (errorCode === ErrorCode.NONE) {
           records.push(
-            offsetCommitRecord(request.groupId, topic.name, p.partitionIndex, {
+            offsetCommitRecord(groupId, topic.name, p.partitionIndex, {
               offset: p.committedOffset,
-              leaderEpoch: apiVersion >= 6 ? p.committedLeaderEpoch : -1,
+              leaderEpoch: value.withLeaderEpoch ? p.committedLeaderEpoch : -1,
               metadata: p.committedMetadata ?? '',
-              commitTimestamp: now,
-              expireTimestamp,
+              commitTimestamp: value.now,
+              expireTimestamp: value.expireTimestamp,
             }),
           );
         }
         return { partitionIndex: p.partitionIndex, errorCode };
       }),
     }));
-    this.replayAll(records, now);
     return { response, records };
   }
 
@@ -243,28 +269,11 @@ export class GroupCoordinatorShard {
    */
   commitTransactionalOffsets(request: TxnOffsetCommitRequest, apiVersion: number, now: number): TxnOffsetCommitDecision {
     const groupError = this.validateTransactionalOffsetCommit(request, now);
-    const records: OffsetCommitRecord[] = [];
-    const response = request.topics.map((topic) => ({
-      name: topic.name,
-      partitions: topic.partitions.map((p) => {
-        let errorCode = groupError;
-        if (errorCode === ErrorCode.NONE && (p.committedMetadata ?? '').length > this.config.offsetMetadataMaxBytes) {
-          errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
-        }
-        if (errorCode === ErrorCode.NONE) {
-          records.push(
-            offsetCommitRecord(request.groupId, topic.name, p.partitionIndex, {
-              offset: p.committedOffset,
-              leaderEpoch: apiVersion >= 2 ? p.committedLeaderEpoch : -1,
-              metadata: p.committedMetadata ?? '',
-              commitTimestamp: now,
-              expireTimestamp: -1,
-            }),
-          );
-        }
-        return { partitionIndex: p.partitionIndex, errorCode };
-      }),
-    }));
+    const { response, records } = this.offsetCommitRecords(request.groupId, request.topics, groupError, {
+      now,
+      withLeaderEpoch: apiVersion >= 2,
+      expireTimestamp: -1,
+    });
     const { producerId, producerEpoch } = request;
     const replaced: ReplacedPendingOffset[] = [];
     for (const record of records) {

@@ -6,7 +6,7 @@ import type { Scheduler } from '../../replication/scheduler.js';
 import type { Clock } from '../../util/clock.js';
 import { coordinatorPartitionFor } from '../../util/coordinator-partition.js';
 import type { Logger } from '../../util/logger.js';
-import { appendCoordinatorRecords, replayCoordinatorPartition } from '../coordinator-log-driver.js';
+import { appendCoordinatorRecords, reconcileShards, replayCoordinatorPartition } from '../coordinator-log-driver.js';
 import type { TopicPartition } from './transaction-metadata.js';
 import { type MarkerRequest, type TransactionCoordinatorConfig, TransactionCoordinatorShard, type TxnResult } from './transaction-shard.js';
 import { decodeTxnRecord, encodeTxnRecord } from './txn-record-serde.js';
@@ -62,16 +62,9 @@ export class TransactionCoordinator {
 
   /** Loads the shards of partitions this broker now leads and drops the others (after each metadata image). */
   onPartitionsChanged(): void {
-    const partitionCount = this.partitionCount();
-    for (let p = 0; p < partitionCount; p++) {
-      const partition = this.params.replicas.hostedPartition({ topic: TRANSACTION_STATE_TOPIC_NAME, partition: p });
-      const hosted = this.shards.get(p);
-      const leads = partition !== undefined && partition.isLeader;
-      if (hosted !== undefined && (!leads || hosted.leaderEpoch !== partition.leaderEpoch)) this.unload(hosted);
-      if (leads && !this.shards.has(p)) this.load(partition);
-    }
-    for (const hosted of [...this.shards.values()]) if (hosted.partition >= partitionCount) this.unload(hosted);
+    reconcileShards(this.params.replicas, TRANSACTION_STATE_TOPIC_NAME, this.shards, { load: (partition) => this.load(partition), unload: (hosted) => this.unload(hosted) });
   }
+
 
   private partitionCount(): number {
     return this.params.replicas.image.topicsByName.get(TRANSACTION_STATE_TOPIC_NAME)?.partitions.size ?? 0;
