@@ -38,9 +38,10 @@ export function analyzeProducerState(
   let appends: Map<number, ProducerAppendInfo> | null = null;
   const completedTxns: CompletedTxn[] = [];
   for (const batch of batches) {
-    if (batch.producerId < 0) continue;
+    const producerId = batch.producerId;
+    if (producerId < 0) continue;
     if (origin === 'client') {
-      const duplicate = findDuplicate(manager, batch);
+      const duplicate = findDuplicate(manager, producerId, batch);
       if (duplicate !== null) {
         return { appends: new Map(), completedTxns: [], duplicate: { firstOffset: firstOffsetOf(duplicate), lastOffset: duplicate.lastOffset, timestamp: duplicate.timestamp } };
       }
@@ -48,7 +49,7 @@ export function analyzeProducerState(
     appends ??= new Map();
     let txn: CompletedTxn | null;
     try {
-      txn = applyBatch(manager, appends, batch, origin);
+      txn = applyBatch(manager, appends, batch, origin, producerId);
     } catch (err) {
       if (err instanceof DecodeError) throw new CorruptRecordError(`undecodable control batch at offset ${batch.baseOffset}: ${err.message}`);
       throw err;
@@ -58,8 +59,8 @@ export function analyzeProducerState(
   return appends === null ? NOTHING : { appends, completedTxns, duplicate: null };
 }
 
-function findDuplicate(manager: ProducerStateManager, batch: RecordBatchHeader): BatchMetadata | null {
-  const entry = manager.lastEntry(batch.producerId);
+function findDuplicate(manager: ProducerStateManager, producerId: number, batch: RecordBatchHeader): BatchMetadata | null {
+  const entry = manager.lastEntry(producerId);
   if (entry === undefined) return null;
   return entry.findDuplicateBatch(batch.producerEpoch, batch.baseSequence, lastSequenceOf(batch.baseSequence, batch.lastOffsetDelta));
 }

@@ -75,8 +75,8 @@ export function applyBatch(
   appends: Map<number, ProducerAppendInfo>,
   batch: RecordBatchHeader,
   origin: Parameters<ProducerStateManager['prepareUpdate']>[1],
+  producerId = batch.producerId,
 ): CompletedTxn | null {
-  const producerId = batch.producerId;
   let info = appends.get(producerId);
   if (info === undefined) {
     info = manager.prepareUpdate(producerId, origin);
