@@ -1,4 +1,4 @@
-import { type CompressionType, LOG_OVERHEAD, RecordBatchHeader } from '../protocol/records/batch-header.js';
+import { CompressionType, LOG_OVERHEAD, RecordBatchHeader } from '../protocol/records/batch-header.js';
 import { buildRecordBatch } from '../protocol/records/batch-builder.js';
 import { decodeBatchRecords, recordTimestamp } from '../protocol/records/batch-records.js';
 import { readMessageSet } from '../protocol/records/legacy/message-set-reader.js';
@@ -6,12 +6,12 @@ import { legacyToRecordBatches } from '../protocol/records/legacy/up-convert.js'
 import { CorruptRecordError, InvalidRecordError, RecordTooLargeError } from '../storage/errors.js';
 import { batchViews, firstMagic } from './batch-views.js';
 import { recordValidationError } from './record-validation.js';
-import { targetCompression, type ReplicaTopicConfig } from './topic-config.js';
+import { type CompressionSetting, targetCompression, type ReplicaTopicConfig } from './topic-config.js';
 
 /**
  * Turns a produce's records into what storage appends, changing bytes only where Kafka's
  * LogValidator would: v0/v1 message sets become v2 batches, batches whose codec differs from
- * the topic's compression.type are recompressed, and batches a producer marked LogAppendTime
+ * the topic's compression.type are recompressed (uncompressed transaction markers excepted), and batches a producer marked LogAppendTime
  * are refused with record errors. Batches that need none of this are returned as the very bytes
  * the producer sent, which is the common case. Malformed bytes are passed through for storage
  * to reject with CORRUPT_MESSAGE.
@@ -26,15 +26,21 @@ export function toStoredRecords(records: Buffer, config: ReplicaTopicConfig, now
     if (error !== null) throw error;
   }
   const setting = config['compression.type'];
-  if (setting === 'producer' || batches.every((b) => targetCompression(setting, b.compression) === b.compression)) return converted;
+  if (setting === 'producer' || batches.every((b) => storedCompression(setting, b) === b.compression)) return converted;
   return Buffer.concat(
     batches.map((batch) => {
-      const target = targetCompression(setting, batch.compression);
+      const target = storedCompression(setting, batch);
       if (target === batch.compression) return batch.bytes;
       checkSize(batch.sizeInBytes, config, partitionName);
       return recompress(batch, target, partitionName);
     }),
   );
+}
+
+/** The codec a batch is stored with; as Kafka's LogValidator, an uncompressed control batch (a transaction marker) stays uncompressed. */
+function storedCompression(setting: CompressionSetting, batch: RecordBatchHeader): CompressionType {
+  if (batch.isControl && batch.compression === CompressionType.None) return CompressionType.None;
+  return targetCompression(setting, batch.compression);
 }
 
 /** A v0/v1 message set as v2 batches, each with base offset 0 as a producer's batch has. */

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ZERO_UUID } from '../../src/protocol/codec-runtime.js';
 import { ErrorCode } from '../../src/protocol/generated/error-codes.js';
+import { CompressionType } from '../../src/protocol/records/batch-header.js';
 import { decodeBatchRecords } from '../../src/protocol/records/batch-records.js';
 import { batchViews } from '../../src/replication/batch-views.js';
 import type { FetchedPartition } from '../../src/replication/fetched-partition.js';
 import type { FetchParams } from '../../src/replication/replica-manager.js';
+import { readSlice } from '../../src/storage/file-slice.js';
 import { batchOf, DataPlane } from './support.js';
 
 function fetchParams(fetchOffset: number, isolationLevel: number, topic = 'orders'): FetchParams {
@@ -165,5 +167,20 @@ describe('ReplicaManager transactions', () => {
     const [failed] = await plane.replicas.appendTxnMarkers([{ ...marker(7, false, '__consumer_offsets') }]);
     expect(failed.partitions[0].errorCode).toBe(ErrorCode.UNKNOWN_SERVER_ERROR);
     plane.replicas.setTxnMarkerListener(null);
+  });
+
+  it('keeps markers uncompressed on a topic whose compression.type recompresses data, as Kafka does', async () => {
+    const plane = await DataPlane.start();
+    await plane.createTopic('gzipped', { configs: { 'compression.type': 'gzip' } });
+    const data = batchOf(['v'], { producerId: 7, producerEpoch: 0, baseSequence: 0, isTransactional: true });
+    expect((await plane.produce('gzipped', 0, data)).errorCode).toBe(ErrorCode.NONE);
+    const [result] = await plane.replicas.appendTxnMarkers([marker(7, true, 'gzipped')]);
+    expect(result.partitions[0].errorCode).toBe(ErrorCode.NONE);
+    const log = plane.replicas.hostedPartition({ topic: 'gzipped', partition: 0 })!.log;
+    const batches = batchViews(readSlice(log.read(0, 1 << 20).records!))!;
+    expect(batches.map((b) => [b.isControl, b.compression])).toEqual([
+      [false, CompressionType.Gzip],
+      [true, CompressionType.None],
+    ]);
   });
 });
