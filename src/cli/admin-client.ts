@@ -21,7 +21,7 @@ export function connectionOptions<T>(y: Argv<T>): Argv<T & ConnectionOptions> {
 type NumericSetting = 'requestTimeoutMs' | 'retries' | 'retryBackoffMs' | 'retryBackoffMaxMs' | 'metadataMaxAgeMs' | 'connectionsMaxIdleMs' | 'socketConnectionSetupTimeoutMs';
 
 /** Kafka's client property names that take a number, and the KafkaClientConfig field of each. */
-const NUMERIC_PROPERTIES: Readonly<Record<string, NumericSetting>> = {
+export const NUMERIC_PROPERTIES: Readonly<Record<string, NumericSetting>> = {
   'request.timeout.ms': 'requestTimeoutMs',
   retries: 'retries',
   'retry.backoff.ms': 'retryBackoffMs',

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { KafkaClientConfig } from '../client/client-config.js';
 import { KafkaClient } from '../client/kafka-client.js';
 import { parseProperties } from '../config/properties-file.js';
-import { type ConnectionOptions, clientConfig } from './admin-client.js';
+import { type ConnectionOptions, NUMERIC_PROPERTIES, clientConfig } from './admin-client.js';
 import { UsageError, parseAssignment } from './command-context.js';
 
 /**
@@ -38,18 +38,6 @@ export function parsePropertyFlags(values: readonly string[] | undefined, flag: 
   return properties;
 }
 
-type NumericSetting = 'requestTimeoutMs' | 'retries' | 'retryBackoffMs' | 'retryBackoffMaxMs' | 'metadataMaxAgeMs' | 'connectionsMaxIdleMs' | 'socketConnectionSetupTimeoutMs';
-
-const CLIENT_NUMERIC: Readonly<Record<string, NumericSetting>> = {
-  'request.timeout.ms': 'requestTimeoutMs',
-  retries: 'retries',
-  'retry.backoff.ms': 'retryBackoffMs',
-  'retry.backoff.max.ms': 'retryBackoffMaxMs',
-  'metadata.max.age.ms': 'metadataMaxAgeMs',
-  'connections.max.idle.ms': 'connectionsMaxIdleMs',
-  'socket.connection.setup.timeout.ms': 'socketConnectionSetupTimeoutMs',
-};
-
 /** A property's value as an integer, or a usage error naming it. */
 export function intProperty(properties: Properties, name: string, fallback: number, min = 0): number {
   const text = properties.get(name);
@@ -74,7 +62,7 @@ export function toolClientConfig(
 ): KafkaClientConfig {
   const settings: { -readonly [K in keyof KafkaClientConfig]: KafkaClientConfig[K] } = { ...clientConfig(options, clientId, warn), allowAutoCreateTopics };
   for (const [key, value] of properties) {
-    const field = CLIENT_NUMERIC[key];
+    const field = NUMERIC_PROPERTIES[key];
     if (field !== undefined) settings[field] = intProperty(properties, key, 0);
     else if (key === 'bootstrap.servers') {
       if (options['bootstrap-server'] === undefined) settings.bootstrapServers = value;

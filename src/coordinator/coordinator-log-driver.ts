@@ -38,6 +38,17 @@ export function reconcileShards<S extends LoadedShard>(
   }
 }
 
+/** Every loaded shard, and COORDINATOR_LOAD_IN_PROGRESS while one is still loading (ListGroups, ListTransactions). */
+export function activeShards<T>(hosted: Iterable<{ readonly status: 'loading' | 'active'; readonly shard: T }>): { shards: T[]; loadingError: number } {
+  const shards: T[] = [];
+  let loadingError: number = ErrorCode.NONE;
+  for (const h of hosted) {
+    if (h.status === 'active') shards.push(h.shard);
+    else loadingError = ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
+  }
+  return { shards, loadingError };
+}
+
 /** Bytes read per step while loading a partition; the event loop gets a turn between steps. */
 const LOAD_READ_BYTES = 1024 * 1024;
 

@@ -11,7 +11,7 @@ import { coordinatorPartitionFor } from '../../util/coordinator-partition.js';
 import type { Logger } from '../../util/logger.js';
 import type { Random } from '../../util/random.js';
 import type { GroupEffects, GroupReply, RequestContext, ReplyTo } from './classic-group.js';
-import { appendCoordinatorRecords, type CoordinatorAppendResult, reconcileShards, replayCoordinatorPartition } from '../coordinator-log-driver.js';
+import { activeShards, appendCoordinatorRecords, type CoordinatorAppendResult, reconcileShards, replayCoordinatorPartition } from '../coordinator-log-driver.js';
 import type { TopicsView } from './consumer/topics-view.js';
 import { imageTopics } from './image-topics.js';
 import { decodeCoordinatorRecord, encodeCoordinatorRecord } from './coordinator-record-serde.js';
@@ -143,16 +143,11 @@ export class GroupCoordinator {
     return hosted.status === 'loading' ? ErrorCode.COORDINATOR_LOAD_IN_PROGRESS : hosted;
   }
 
-  /** Every loaded shard, and the error of the first partition still loading (ListGroups). */
+  /** Every loaded shard, and COORDINATOR_LOAD_IN_PROGRESS while one is still loading. */
   activeShards(): { shards: GroupCoordinatorShard[]; loadingError: number } {
-    const shards: GroupCoordinatorShard[] = [];
-    let loadingError: number = ErrorCode.NONE;
-    for (const hosted of this.shards.values()) {
-      if (hosted.status === 'active') shards.push(hosted.shard);
-      else loadingError = ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
-    }
-    return { shards, loadingError };
+    return activeShards(this.shards.values());
   }
+
 
   /**
    * Runs a classic-protocol operation: its reply may come at once, after its records commit, or

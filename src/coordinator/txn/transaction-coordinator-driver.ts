@@ -6,7 +6,7 @@ import type { Scheduler } from '../../replication/scheduler.js';
 import type { Clock } from '../../util/clock.js';
 import { coordinatorPartitionFor } from '../../util/coordinator-partition.js';
 import type { Logger } from '../../util/logger.js';
-import { appendCoordinatorRecords, reconcileShards, replayCoordinatorPartition } from '../coordinator-log-driver.js';
+import { activeShards, appendCoordinatorRecords, reconcileShards, replayCoordinatorPartition } from '../coordinator-log-driver.js';
 import type { TopicPartition } from './transaction-metadata.js';
 import { type MarkerRequest, type TransactionCoordinatorConfig, TransactionCoordinatorShard, type TxnResult } from './transaction-shard.js';
 import { decodeTxnRecord, encodeTxnRecord } from './txn-record-serde.js';
@@ -131,16 +131,11 @@ export class TransactionCoordinator {
     return typeof hosted === 'number' ? failed(hosted) : operation(hosted.shard);
   }
 
-  /** Every loaded shard, and COORDINATOR_LOAD_IN_PROGRESS while one is still loading (ListTransactions). */
+  /** Every loaded shard, and COORDINATOR_LOAD_IN_PROGRESS while one is still loading. */
   activeShards(): { shards: TransactionCoordinatorShard[]; loadingError: number } {
-    const shards: TransactionCoordinatorShard[] = [];
-    let loadingError: number = ErrorCode.NONE;
-    for (const hosted of this.shards.values()) {
-      if (hosted.status === 'active') shards.push(hosted.shard);
-      else loadingError = ErrorCode.COORDINATOR_LOAD_IN_PROGRESS;
-    }
-    return { shards, loadingError };
+    return activeShards(this.shards.values());
   }
+
 
   /** Stops the timers (broker shutdown); markers in flight are sent again by the next leader's load. */
   close(): void {

@@ -1,15 +1,14 @@
 import type { Kafka } from 'kafkajs';
 import type { BrokerConnection } from '../../../src/client/broker-connection.js';
-import { DescribeTransactionsApi, FetchApi, ListTransactionsApi } from '../../../src/protocol/generated/apis.js';
+import { DescribeTransactionsApi, ListTransactionsApi } from '../../../src/protocol/generated/apis.js';
 import { createDescribeTransactionsRequest } from '../../../src/protocol/generated/clients/describe-transactions-request.js';
 import type { DescribeTransactionsResponseTransactionState } from '../../../src/protocol/generated/clients/describe-transactions-response.js';
-import { createFetchRequest, createFetchRequestFetchPartition, createFetchRequestFetchTopic } from '../../../src/protocol/generated/clients/fetch-request.js';
 import { createListTransactionsRequest } from '../../../src/protocol/generated/clients/list-transactions-request.js';
 import type { ListTransactionsResponseTransactionState } from '../../../src/protocol/generated/clients/list-transactions-response.js';
 import { decodeBatchRecords } from '../../../src/protocol/records/batch-records.js';
-import { LOG_OVERHEAD, RecordBatchHeader } from '../../../src/protocol/records/batch-header.js';
 import { readControlRecordKey } from '../../../src/protocol/records/control-record.js';
 import { waitFor } from '../../support/wait-for.js';
+import { fetchOnce, wholeBatches } from './read-partition.js';
 
 export const READ_UNCOMMITTED = 0;
 export const READ_COMMITTED = 1;
@@ -43,19 +42,7 @@ export async function fetchPartition(connection: BrokerConnection, topic: string
   const out: FetchedPartition = { highWatermark: -1, lastStableOffset: -1, abortedTransactions: [], batches: [] };
   let next = 0;
   for (;;) {
-    const response = await connection.send(
-      FetchApi,
-      11,
-      createFetchRequest({
-        maxWaitMs: 0,
-        minBytes: 0,
-        maxBytes: 1 << 20,
-        isolationLevel,
-        topics: [createFetchRequestFetchTopic({ topic, partitions: [createFetchRequestFetchPartition({ partition, fetchOffset: next, partitionMaxBytes: 1 << 20 })] })],
-      }),
-    );
-    const data = response.responses[0].partitions[0];
-    if (data.errorCode !== 0) throw new Error(`fetch of ${topic}-${partition} failed with error ${data.errorCode}`);
+    const data = await fetchOnce(connection, topic, partition, next, { isolationLevel });
     out.highWatermark = data.highWatermark;
     out.lastStableOffset = data.lastStableOffset;
     for (const aborted of data.abortedTransactions ?? []) {
@@ -63,13 +50,8 @@ export async function fetchPartition(connection: BrokerConnection, topic: string
         out.abortedTransactions.push({ producerId: aborted.producerId, firstOffset: aborted.firstOffset });
       }
     }
-    const records = data.records ?? Buffer.alloc(0);
     const before = next;
-    let position = 0;
-    while (position + LOG_OVERHEAD <= records.length) {
-      const size = records.readInt32BE(position + 8) + LOG_OVERHEAD;
-      if (position + size > records.length) break;
-      const batch = new RecordBatchHeader(records.subarray(position, position + size));
+    for (const batch of wholeBatches(data.records)) {
       const decoded = decodeBatchRecords(batch);
       const control = batch.isControl ? (readControlRecordKey(decoded[0].key).type === 1 ? 'commit' : 'abort') : null;
       out.batches.push({
@@ -82,7 +64,6 @@ export async function fetchPartition(connection: BrokerConnection, topic: string
         values: control ? [] : decoded.map((r) => r.value?.toString() ?? null),
       });
       next = batch.lastOffset + 1;
-      position += size;
     }
     if (next === before) return out;
   }
