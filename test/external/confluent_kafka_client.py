@@ -88,4 +88,5 @@ def record(message):
     }
 
 
-main()
+if __name__ == '__main__':
+    main()

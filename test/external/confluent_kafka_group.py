@@ -22,8 +22,10 @@ import struct
 import sys
 import time
 
-from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
+
+from confluent_kafka_client import produce, record
 
 TIMEOUT_S = 30
 
@@ -40,7 +42,7 @@ def main():
     args = parser.parse_args()
 
     if args.command == 'produce':
-        out = {'produced': produce(args.bootstrap, args.topic, json.load(sys.stdin))}
+        out = {'produced': produce(args.bootstrap, args.topic, 'none', json.load(sys.stdin))}
     elif args.command == 'consume':
         out = consume(args)
     elif args.command == 'describe':
@@ -50,23 +52,6 @@ def main():
     print(json.dumps(out))
 
 
-def produce(bootstrap, topic, messages):
-    producer = Producer({'bootstrap.servers': bootstrap, 'acks': 'all'})
-    produced = [None] * len(messages)
-
-    def delivered(index):
-        def report(error, message):
-            if error is not None:
-                sys.exit(f'delivery of message {index} failed: {error}')
-            produced[index] = {'partition': message.partition(), 'offset': message.offset(), **messages[index]}
-        return report
-
-    for index, m in enumerate(messages):
-        headers = [(k, v.encode()) for k, v in m['headers']]
-        producer.produce(topic, key=m['key'], value=m['value'], headers=headers, on_delivery=delivered(index))
-    if producer.flush(TIMEOUT_S) != 0:
-        sys.exit('messages left undelivered')
-    return produced
 
 
 class Member:
@@ -204,7 +189,7 @@ def split(args, messages):
     for _ in deadline_loop('both members to own partitions', shared):
         for m in members:
             m.poll(0.1)
-    produced = produce(args.bootstrap, args.topic, messages)
+    produced = produce(args.bootstrap, args.topic, 'none', messages)
     for _ in deadline_loop('every message to be consumed', lambda: sum(len(m.consumed) for m in members) >= len(messages)):
         for m in members:
             m.poll(0.1)
@@ -217,14 +202,7 @@ def split(args, messages):
     return {'produced': produced, 'members': out}
 
 
-def record(message):
-    return {
-        'partition': message.partition(),
-        'offset': message.offset(),
-        'key': message.key().decode(),
-        'value': message.value().decode(),
-        'headers': [[k, v.decode()] for k, v in message.headers() or []],
-    }
 
 
-main()
+if __name__ == '__main__':
+    main()

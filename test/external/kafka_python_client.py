@@ -82,4 +82,5 @@ def record(message):
     }
 
 
-main()
+if __name__ == '__main__':
+    main()

@@ -13,7 +13,9 @@ import json
 import sys
 import time
 
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaConsumer
+
+from kafka_python_client import produce, record
 
 TIMEOUT_S = 30
 
@@ -26,23 +28,10 @@ def main():
     parser.add_argument('--group')
     parser.add_argument('--session-timeout', type=int, default=6000)
     args = parser.parse_args()
-    out = {'produced': produce(args.bootstrap, args.topic, json.load(sys.stdin))} if args.command == 'produce' else consume(args)
+    out = {'produced': produce(args.bootstrap, args.topic, 'none', json.load(sys.stdin))} if args.command == 'produce' else consume(args)
     print(json.dumps(out))
 
 
-def produce(bootstrap, topic, messages):
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks='all')
-    futures = []
-    for m in messages:
-        headers = [(k, v.encode()) for k, v in m['headers']]
-        futures.append(producer.send(topic, key=m['key'].encode(), value=m['value'].encode(), headers=headers))
-    producer.flush(TIMEOUT_S)
-    produced = []
-    for m, future in zip(messages, futures):
-        metadata = future.get(TIMEOUT_S)
-        produced.append({'partition': metadata.partition, 'offset': metadata.offset, **m})
-    producer.close()
-    return produced
 
 
 def consume(args):
@@ -79,14 +68,7 @@ def consume(args):
     return out
 
 
-def record(message):
-    return {
-        'partition': message.partition,
-        'offset': message.offset,
-        'key': message.key.decode(),
-        'value': message.value.decode(),
-        'headers': [[k, v.decode()] for k, v in message.headers],
-    }
 
 
-main()
+if __name__ == '__main__':
+    main()
