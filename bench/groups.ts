@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BrokerConnection } from '../src/client/broker-connection.js';
-import { DEFAULT_CLASSIC_GROUP_CONFIG, type GroupReply } from '../src/coordinator/group/classic-group.js';
+import { DEFAULT_CLASSIC_GROUP_CONFIG, type GroupReply } from '../src/coordinator/group/classic-group-model.js';
 import { DEFAULT_CONSUMER_GROUP_CONFIG } from '../src/coordinator/group/consumer/consumer-groups.js';
 import type { TopicsView } from '../src/coordinator/group/consumer/topics-view.js';
 import { GroupCoordinatorShard } from '../src/coordinator/group/group-coordinator-shard.js';

@@ -2,97 +2,34 @@ import { ErrorCode } from '../../protocol/generated/error-codes.js';
 import type { JoinGroupRequest, JoinGroupRequestProtocol } from '../../protocol/generated/clients/join-group-request.js';
 import type { JoinGroupResponse, JoinGroupResponseMember } from '../../protocol/generated/clients/join-group-response.js';
 import type { SyncGroupRequest } from '../../protocol/generated/clients/sync-group-request.js';
-import type { SyncGroupResponse } from '../../protocol/generated/clients/sync-group-response.js';
 import type { HeartbeatRequest } from '../../protocol/generated/clients/heartbeat-request.js';
-import type { HeartbeatResponse } from '../../protocol/generated/clients/heartbeat-response.js';
 import type { LeaveGroupRequest, LeaveGroupRequestMemberIdentity } from '../../protocol/generated/clients/leave-group-request.js';
 import type { LeaveGroupResponse, LeaveGroupResponseMemberResponse } from '../../protocol/generated/clients/leave-group-response.js';
 import type { GroupMetadataValue } from '../../protocol/generated/group-coordinator/group-metadata-value.js';
 import type { Random } from '../../util/random.js';
 import { randomUuid } from '../../util/uuid.js';
+import {
+  type ClassicGroupConfig,
+  type ClassicGroupMember,
+  type ClassicGroupState,
+  EMPTY_ASSIGNMENT,
+  emptyEffects,
+  type GroupEffects,
+  type GroupReply,
+  joinError,
+  type ReplyTo,
+  type RequestContext,
+  syncError,
+  UNKNOWN_MEMBER_ID,
+} from './classic-group-model.js';
 import { groupMetadataRecord, type GroupMetadataRecord } from './coordinator-records.js';
-
-export type ClassicGroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
-
-/** The member id of a member that has none yet, and the leader of a group that has none. */
-export const UNKNOWN_MEMBER_ID = '';
-
-/** Kafka's group coordinator settings that the classic state machine reads. */
-export interface ClassicGroupConfig {
-  /** group.min.session.timeout.ms */
-  readonly minSessionTimeoutMs: number;
-  /** group.max.session.timeout.ms */
-  readonly maxSessionTimeoutMs: number;
-  /** group.initial.rebalance.delay.ms */
-  readonly initialRebalanceDelayMs: number;
-  /** group.max.size */
-  readonly maxSize: number;
-  /** How long a new member's parked JoinGroup may wait (Kafka's fixed 5 minutes). */
-  readonly newMemberJoinTimeoutMs: number;
-}
-
-export const DEFAULT_CLASSIC_GROUP_CONFIG: ClassicGroupConfig = {
-  minSessionTimeoutMs: 6_000,
-  maxSessionTimeoutMs: 1_800_000,
-  initialRebalanceDelayMs: 3_000,
-  maxSize: 2_147_483_647,
-  newMemberJoinTimeoutMs: 300_000,
-};
-
-/** Who a reply goes to: the driver's handle for a request it handed in. */
-export type ReplyTo = number;
-
-export type GroupReply =
-  | { readonly to: ReplyTo; readonly api: 'join'; readonly response: JoinGroupResponse }
-  | { readonly to: ReplyTo; readonly api: 'sync'; readonly response: SyncGroupResponse }
-  | { readonly to: ReplyTo; readonly api: 'heartbeat'; readonly response: HeartbeatResponse }
-  | { readonly to: ReplyTo; readonly api: 'leave'; readonly response: LeaveGroupResponse };
-
-/**
- * What an operation decided. `records` are already replayed onto the group and must be appended
- * to `__consumer_offsets` as one batch; `replies` go out now, `repliesAfterCommit` once that batch
- * is committed. A request that gets no reply in either list is parked: a later result answers it.
- */
-export interface GroupEffects {
-  readonly replies: GroupReply[];
-  readonly records: GroupMetadataRecord[];
-  readonly repliesAfterCommit: GroupReply[];
-}
-
-/** Where a request came from, as the network layer saw it. */
-export interface RequestContext {
-  readonly to: ReplyTo;
-  readonly apiVersion: number;
-  readonly clientId: string;
-  readonly clientHost: string;
-  readonly now: number;
-}
-
-export interface ClassicGroupMember {
-  memberId: string;
-  readonly groupInstanceId: string | null;
-  readonly clientId: string;
-  readonly clientHost: string;
-  rebalanceTimeoutMs: number;
-  sessionTimeoutMs: number;
-  readonly protocolType: string;
-  protocols: JoinGroupRequestProtocol[];
-  assignment: Buffer;
-  /** The parked JoinGroup of this member, if any. */
-  awaitingJoin: ReplyTo | undefined;
-  /** The parked SyncGroup of this member, if any. */
-  awaitingSync: ReplyTo | undefined;
-  /** Joined but not yet through a completed join phase: its session may expire while it waits. */
-  isNew: boolean;
-}
+import { candidateProtocols, selectProtocol } from './protocol-selection.js';
 
 type Timer =
   | { readonly kind: 'heartbeat'; readonly at: number; readonly memberId: string }
   | { readonly kind: 'join'; readonly at: number }
   | { readonly kind: 'initial-delay'; readonly at: number; readonly delayMs: number; readonly remainingMs: number }
   | { readonly kind: 'pending-sync'; readonly at: number; readonly generationId: number };
-
-const EMPTY_ASSIGNMENT = Buffer.alloc(0);
 
 const VALID_PREVIOUS_STATES: Record<ClassicGroupState, readonly ClassicGroupState[]> = {
   Empty: ['PreparingRebalance'],
@@ -827,43 +764,15 @@ export class ClassicGroup {
   private supportsProtocols(protocolType: string, protocols: readonly JoinGroupRequestProtocol[]): boolean {
     if (this.state === 'Empty') return protocolType !== '' && protocols.length > 0;
     if (this.protocolTypeValue !== protocolType) return false;
-    const candidates = this.candidateProtocols();
+    const candidates = candidateProtocols(this.memberMap.values());
     return protocols.some((p) => candidates.has(p.name));
   }
 
-  /** The protocols every member supports. */
-  private candidateProtocols(): Set<string> {
-    const counts = new Map<string, number>();
-    for (const member of this.memberMap.values()) {
-      for (const name of new Set(member.protocols.map((p) => p.name))) counts.set(name, (counts.get(name) ?? 0) + 1);
-    }
-    const candidates = new Set<string>();
-    for (const [name, count] of counts) if (count === this.memberMap.size) candidates.add(name);
-    return candidates;
-  }
-
-  /**
-   * Kafka's selection: each member votes for the first protocol in its own preference order
-   * that every member supports, and the most votes win. Kafka breaks a tie by hash-map order;
-   * here the protocol that got its first vote earliest (in member join order) wins.
-   */
+  /** The protocol the group's members agree on, by Kafka's vote (protocol-selection.ts). */
   selectProtocol(): string {
-    const candidates = this.candidateProtocols();
-    const votes = new Map<string, number>();
-    for (const member of this.memberMap.values()) {
-      const vote = member.protocols.find((p) => candidates.has(p.name));
-      if (vote !== undefined) votes.set(vote.name, (votes.get(vote.name) ?? 0) + 1);
-    }
-    let best: string | undefined;
-    let bestVotes = 0;
-    for (const [name, count] of votes) {
-      if (count > bestVotes) {
-        best = name;
-        bestVotes = count;
-      }
-    }
-    if (best === undefined) throw new Error(`group ${this.groupId} has no protocol every member supports`);
-    return best;
+    const selected = selectProtocol(this.memberMap.values());
+    if (selected === undefined) throw new Error(`group ${this.groupId} has no protocol every member supports`);
+    return selected;
   }
 
   // ---- members -------------------------------------------------------------------------------
@@ -1017,28 +926,8 @@ export class ClassicGroup {
   }
 }
 
-function emptyEffects(): GroupEffects {
-  return { replies: [], records: [], repliesAfterCommit: [] };
-}
 
-/** A JoinGroup answer carrying only an error. */
-export function joinError(errorCode: number, memberId: string): JoinGroupResponse {
-  return {
-    throttleTimeMs: 0,
-    errorCode,
-    generationId: -1,
-    protocolType: null,
-    protocolName: null,
-    leader: UNKNOWN_MEMBER_ID,
-    skipAssignment: false,
-    memberId,
-    members: [],
-  };
-}
 
-function syncError(errorCode: number): SyncGroupResponse {
-  return { throttleTimeMs: 0, errorCode, protocolType: null, protocolName: null, assignment: EMPTY_ASSIGNMENT };
-}
 
 function sameProtocols(a: readonly JoinGroupRequestProtocol[], b: readonly JoinGroupRequestProtocol[]): boolean {
   return a.length === b.length && a.every((p, i) => p.name === b[i].name && p.metadata.equals(b[i].metadata));

@@ -5,14 +5,8 @@ import type { HeartbeatRequest } from '../../protocol/generated/clients/heartbea
 import type { LeaveGroupRequest } from '../../protocol/generated/clients/leave-group-request.js';
 import type { Random } from '../../util/random.js';
 import { TimerQueue } from '../../util/timer-queue.js';
-import {
-  joinError,
-  ClassicGroup,
-  UNKNOWN_MEMBER_ID,
-  type ClassicGroupConfig,
-  type GroupEffects,
-  type RequestContext,
-} from './classic-group.js';
+import { ClassicGroup } from './classic-group.js';
+import { emptyEffects, joinError, syncError, UNKNOWN_MEMBER_ID, type ClassicGroupConfig, type GroupEffects, type RequestContext } from './classic-group-model.js';
 import type { GroupMetadataRecord } from './coordinator-records.js';
 
 /**
@@ -80,7 +74,7 @@ export class ClassicGroups {
       single({
         to: ctx.to,
         api: 'sync',
-        response: { throttleTimeMs: 0, errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) },
+        response: syncError(errorCode),
       });
     if (request.groupId === '') return reject(ErrorCode.INVALID_GROUP_ID);
     const group = this.groups.get(request.groupId);
@@ -105,9 +99,9 @@ export class ClassicGroups {
 
   /** DeleteGroups for one group: Kafka's per-group error code and the tombstone to append. */
   deleteGroup(groupId: string, now: number): { errorCode: number; effects: GroupEffects } {
-    if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, effects: none() };
+    if (groupId === '') return { errorCode: ErrorCode.INVALID_GROUP_ID, effects: emptyEffects() };
     const group = this.groups.get(groupId);
-    if (group === undefined) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, effects: none() };
+    if (group === undefined) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, effects: emptyEffects() };
     const result = group.deleteGroup(now);
     if (result.errorCode === ErrorCode.NONE) this.forget(groupId);
     return result;
@@ -130,7 +124,7 @@ export class ClassicGroups {
 
   /** After the partition is replayed: start every member's session (see ClassicGroup.onLoaded). */
   onLoaded(now: number): GroupEffects {
-    const all = none();
+    const all = emptyEffects();
     for (const group of this.groups.values()) merge(all, this.touching(group, group.onLoaded(now)));
     return all;
   }
@@ -141,7 +135,7 @@ export class ClassicGroups {
 
   /** Fires the due deadlines of every group. */
   tick(now: number): GroupEffects {
-    const all = none();
+    const all = emptyEffects();
     for (let group = this.deadlines.takeDue(now); group !== undefined; group = this.deadlines.takeDue(now)) {
       merge(all, this.touching(group, group.tick(now)));
     }
@@ -164,10 +158,6 @@ export class ClassicGroups {
     this.groups.delete(groupId);
     this.deadlines.delete(groupId);
   }
-}
-
-function none(): GroupEffects {
-  return { replies: [], records: [], repliesAfterCommit: [] };
 }
 
 function single(reply: GroupEffects['replies'][number]): GroupEffects {

@@ -10,7 +10,7 @@ import type { Clock } from '../../util/clock.js';
 import { coordinatorPartitionFor } from '../../util/coordinator-partition.js';
 import type { Logger } from '../../util/logger.js';
 import type { Random } from '../../util/random.js';
-import type { GroupEffects, GroupReply, RequestContext, ReplyTo } from './classic-group.js';
+import type { GroupEffects, GroupReply, RequestContext, ReplyTo } from './classic-group-model.js';
 import { activeShards, appendCoordinatorRecords, type CoordinatorAppendResult, reconcileShards, replayCoordinatorPartition } from '../coordinator-log-driver.js';
 import type { TopicsView } from './consumer/topics-view.js';
 import { imageTopics } from './image-topics.js';

@@ -16,7 +16,8 @@ import type { ConsumerGroupDescribeResponseDescribedGroup } from '../../protocol
 import type { ConsumerGroupHeartbeatRequest } from '../../protocol/generated/clients/consumer-group-heartbeat-request.js';
 import type { ConsumerGroupHeartbeatResponse } from '../../protocol/generated/clients/consumer-group-heartbeat-response.js';
 import type { Random } from '../../util/random.js';
-import { type ClassicGroup, type ClassicGroupConfig, type GroupEffects, type GroupReply, joinError, type RequestContext } from './classic-group.js';
+import type { ClassicGroup } from './classic-group.js';
+import { type ClassicGroupConfig, type GroupEffects, type GroupReply, joinError, type RequestContext } from './classic-group-model.js';
 import { ClassicGroups } from './classic-groups.js';
 import { subscribedTopics } from './classic-subscriptions.js';
 import { CommittedOffsets, committedOffset, offsetCommitRecord, PendingTransactionalOffsets, type CommittedOffset } from './committed-offsets.js';

@@ -1,4 +1,4 @@
-import { joinError } from '../../coordinator/group/classic-group.js';
+import { joinError } from '../../coordinator/group/classic-group-model.js';
 import type { GroupCoordinator } from '../../coordinator/group/group-coordinator-driver.js';
 import { JoinGroupApi } from '../../protocol/generated/apis.js';
 import { groupCaller } from '../group-callers.js';

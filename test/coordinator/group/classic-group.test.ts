@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ClassicGroup, DEFAULT_CLASSIC_GROUP_CONFIG } from '../../../src/coordinator/group/classic-group.js';
+import { ClassicGroup } from '../../../src/coordinator/group/classic-group.js';
+import { DEFAULT_CLASSIC_GROUP_CONFIG } from '../../../src/coordinator/group/classic-group-model.js';
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';
 import { SeededRandom } from '../../../src/util/random.js';
 import { GroupHarness, hasReply, joinReply, syncReply, type JoinOptions } from './harness.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLASSIC_GROUP_CONFIG, type GroupEffects } from '../../../src/coordinator/group/classic-group.js';
+import { DEFAULT_CLASSIC_GROUP_CONFIG, type GroupEffects } from '../../../src/coordinator/group/classic-group-model.js';
 import { ClassicGroups } from '../../../src/coordinator/group/classic-groups.js';
 import type { GroupMetadataRecord } from '../../../src/coordinator/group/coordinator-records.js';
 import { ErrorCode } from '../../../src/protocol/generated/error-codes.js';

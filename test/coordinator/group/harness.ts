@@ -1,11 +1,5 @@
-import {
-  ClassicGroup,
-  DEFAULT_CLASSIC_GROUP_CONFIG,
-  type ClassicGroupConfig,
-  type GroupEffects,
-  type GroupReply,
-  type ReplyTo,
-} from '../../../src/coordinator/group/classic-group.js';
+import { ClassicGroup } from '../../../src/coordinator/group/classic-group.js';
+import { DEFAULT_CLASSIC_GROUP_CONFIG, type ClassicGroupConfig, type GroupEffects, type GroupReply, type ReplyTo } from '../../../src/coordinator/group/classic-group-model.js';
 import type { JoinGroupResponse } from '../../../src/protocol/generated/clients/join-group-response.js';
 import type { SyncGroupResponse } from '../../../src/protocol/generated/clients/sync-group-response.js';
 import type { LeaveGroupResponse } from '../../../src/protocol/generated/clients/leave-group-response.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLASSIC_GROUP_CONFIG, type GroupEffects, type GroupReply } from '../../../src/coordinator/group/classic-group.js';
+import { DEFAULT_CLASSIC_GROUP_CONFIG, type GroupEffects, type GroupReply } from '../../../src/coordinator/group/classic-group-model.js';
 import { DEFAULT_CONSUMER_GROUP_CONFIG } from '../../../src/coordinator/group/consumer/consumer-groups.js';
 import type { TopicsView } from '../../../src/coordinator/group/consumer/topics-view.js';
 import { decodeCoordinatorRecord, encodeCoordinatorRecord } from '../../../src/coordinator/group/coordinator-record-serde.js';
