@@ -285,8 +285,21 @@ export class GroupCoordinator {
     });
     if (result.errorCode !== ErrorCode.NONE) {
       this.log.error({ partition: hosted.partition, errorCode: result.errorCode, records: records.length }, 'appending group coordinator records failed');
+      // A refused transactional commit is rolled back by its caller (a zombie producer must not
+      // unload every group of the partition); any other failure leaves the shard ahead of its log.
+      if (producer === undefined) this.reload(hosted);
     }
     return result;
+  }
+
+  /**
+   * The shard applied records its log may not hold (they are replayed as they are decided), so it
+   * is rebuilt from the log, as Kafka reverts to its last committed state.
+   */
+  private reload(hosted: HostedShard): void {
+    if (this.shards.get(hosted.partition) !== hosted) return;
+    this.unload(hosted);
+    this.onPartitionsChanged();
   }
 
   private reschedule(hosted: HostedShard): void {
