@@ -1,6 +1,6 @@
 import { EMPTY_ASSIGNMENT, assignmentFromList } from './assignment.js';
 import { ConsumerGroup } from './consumer-group.js';
-import { LEAVE_GROUP_MEMBER_EPOCH, newMember, normalizeTopicNames } from './member.js';
+import { type ConsumerGroupMember, LEAVE_GROUP_MEMBER_EPOCH, newMember, normalizeTopicNames } from './member.js';
 import type { ConsumerGroupRecord } from './records.js';
 
 /**
@@ -38,10 +38,8 @@ export function replayConsumerGroupRecord(groups: Map<string, ConsumerGroup>, re
     case 'ConsumerGroupMemberMetadata': {
       const { memberId } = record.key;
       if (record.value !== null) {
-        const target = group();
         const value = record.value;
-        target.updateMember({
-          ...(target.member(memberId) ?? newMember(memberId)),
+        updateMember(group(), memberId, {
           instanceId: value.instanceId,
           rackId: value.rackId,
           clientId: value.clientId,
@@ -75,10 +73,8 @@ export function replayConsumerGroupRecord(groups: Map<string, ConsumerGroup>, re
     case 'ConsumerGroupCurrentMemberAssignment': {
       const { memberId } = record.key;
       if (record.value !== null) {
-        const target = group();
         const value = record.value;
-        target.updateMember({
-          ...(target.member(memberId) ?? newMember(memberId)),
+        updateMember(group(), memberId, {
           memberEpoch: value.memberEpoch,
           previousMemberEpoch: value.previousMemberEpoch,
           state: value.state,
@@ -99,4 +95,9 @@ export function replayConsumerGroupRecord(groups: Map<string, ConsumerGroup>, re
       return;
     }
   }
+}
+
+/** A member's record sets some of its fields; the member is created by whichever of its records comes first. */
+function updateMember(group: ConsumerGroup, memberId: string, fields: Partial<ConsumerGroupMember>): void {
+  group.updateMember({ ...(group.member(memberId) ?? newMember(memberId)), ...fields });
 }
